@@ -1,0 +1,66 @@
+# The commands a person types. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+STAMP := $(VENV)/.installed
+
+# Real servers for the integration tests; conftest drops a backend it cannot reach
+# (and fails instead under CI=true).
+TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/usnaper_test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+export TEST_DATABASE_URL TEST_REDIS_URL
+
+.DEFAULT_GOAL := help
+.PHONY: help install translations db demo run test test-fast lint fmt i18n clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(STAMP) ## Create .venv and install the pinned dependencies
+
+translations: install ## Compile the message catalogs (.po -> .mo)
+	@$(FLASK) translate compile >/dev/null
+
+db: translations ## Migrate the SQLite database under instance/ and register the policy texts
+	@mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) policies sync
+
+demo: db ## Load the bilingual demo content (only what is missing)
+	$(FLASK) demo load
+
+run: demo ## Set everything up and serve http://127.0.0.1:5000
+	$(FLASK) run --debug --no-debugger --host 127.0.0.1 --port 5000
+
+test: translations ## Set up, then lint and run the whole suite (SQLite, PostgreSQL, Redis, browser)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+test-fast: translations ## The suite on SQLite only, without the browser
+	TEST_DATABASE_URL= TEST_REDIS_URL= $(BIN)/python -m pytest -m "not browser"
+
+lint: install ## ruff (with security rules) and the formatter check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install ## Apply the formatter and ruff's safe fixes
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+i18n: install ## Extract strings, update the catalogs, compile them
+	$(FLASK) translate update
+	$(FLASK) translate compile
+
+clean: ## Remove the venv, compiled catalogs and caches (keeps instance/)
+	rm -rf $(VENV) .pytest_cache .ruff_cache
+	find . -name '*.mo' -delete -o -name __pycache__ -prune -exec rm -rf {} +

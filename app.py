@@ -1,0 +1,36 @@
+"""The application factory: builds and binds the app, nothing else."""
+
+import logging
+
+from flask import Flask
+
+from config import Config, config_from_env
+from extensions import babel, csrf, db, migrate
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    """Build the USNAPER app for the given config class (APP_ENV's by default)."""
+    from blueprints import register_blueprints
+    from blueprints.i18n.locale import select_locale
+    from cli import register_commands
+
+    config_class = config_class or config_from_env()
+    notes = config_class.prepare()
+
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_class)
+
+    import models  # noqa: F401  (register every model on db.metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    register_blueprints(app)
+    register_commands(app)
+
+    for note in notes:
+        app.logger.warning(note)
+    return app

@@ -1,0 +1,19 @@
+"""Feature blueprints; app.py registers them and nothing else imports them."""
+
+from flask import Flask
+
+from blueprints.i18n.locale import make_language_converter
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach every feature's blueprint to the app (the language converter first)."""
+    from blueprints.errors import bp as errors_bp
+    from blueprints.health import bp as health_bp
+    from blueprints.i18n import bp as i18n_bp
+    from blueprints.layout import bp as layout_bp
+    from blueprints.pages import bp as pages_bp
+    from blueprints.policies import bp as policies_bp
+
+    app.url_map.converters["lang"] = make_language_converter(app.config["LANGUAGES"])
+    for blueprint in (i18n_bp, layout_bp, errors_bp, health_bp, pages_bp, policies_bp):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,56 @@
+"""Error pages in the visitor's language; a 500 never shows a traceback."""
+
+import logging
+
+from flask import Blueprint, render_template
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from extensions import db
+
+bp = Blueprint("errors", __name__)
+log = logging.getLogger(__name__)
+
+ERROR_TEXTS = {
+    400: (
+        _l("Bad request"),
+        _l("We could not understand that request. Please check what you entered and try again."),
+    ),
+    403: (_l("Access denied"), _l("You do not have permission to open this page.")),
+    404: (_l("Page not found"), _l("The page you asked for does not exist or has moved.")),
+    405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    413: (
+        _l("Too large"),
+        _l("What you sent is larger than the site accepts. Please send something smaller."),
+    ),
+    429: (
+        _l("Too many requests"),
+        _l("You tried too often in a short time. Please wait a moment and try again."),
+    ),
+    500: (
+        _l("Something went wrong"),
+        _l("An error occurred on our side and it has been recorded. Please try again later."),
+    ),
+}
+GENERIC = (_l("Something went wrong"), _l("The request could not be completed."))
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    """Render any HTTP error as our page, keeping headers such as Allow."""
+    code = error.code or 500
+    title, message = ERROR_TEXTS.get(code, GENERIC)
+    headers = [(key, value) for key, value in error.get_headers() if key.lower() != "content-type"]
+    try:
+        body = render_template("errors/error.html", code=code, title=title, message=message)
+    except Exception:  # noqa: BLE001 - the error page must not fail in turn
+        log.exception("error page for %s could not be rendered", code)
+        body = f"{code}"
+    return body, code, headers
+
+
+@bp.app_errorhandler(InternalServerError)
+def internal_error(error: InternalServerError):
+    """An unhandled exception: roll back what it half-wrote, show the 500 page."""
+    db.session.rollback()
+    return http_error(error)

@@ -1,0 +1,253 @@
+"""Settings for every environment, read from environment variables in one place.
+
+Every promise the privacy policy makes that carries a number (age limit, dormancy
+period, notice periods, retention periods) is a setting here, so the policy page,
+the jobs and the checks all read the same value.
+"""
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment cannot produce a safe configuration."""
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    """An environment variable, with blank treated as unset."""
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+def env_int(name: str, default: int) -> int:
+    """An integer environment variable; a non-number is a configuration error."""
+    raw = env_str(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """A yes/no environment variable (1/0, true/false, yes/no, on/off)."""
+    raw = env_str(name)
+    if raw is None:
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def env_json_list(name: str, default: list[dict]) -> list[dict]:
+    """A JSON list of objects, e.g. the outsourced processors shown in the policy."""
+    raw = env_str(name)
+    if raw is None:
+        return default
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{name} is not valid JSON: {exc.msg}") from None
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ConfigError(f"{name} must be a JSON list of objects")
+    return value
+
+
+# Retention periods in months (SPEC §5); each can be overridden by
+# RETENTION_MONTHS_<KEY>, e.g. RETENTION_MONTHS_ACCESS_LOG=24.
+DEFAULT_RETENTION_MONTHS = {
+    "contract": 60,
+    "payment": 60,
+    "complaint": 36,
+    "access_log": 24,
+    "event_tax": 60,
+    "illegal_use": 36,
+    "advertising": 6,
+    "staff_access_log": 24,
+}
+
+# Example processors for development; production sets PRIVACY_CONSIGNEES.
+DEMO_CONSIGNEES = [
+    {
+        "name": "Example Mail Delivery Co. (demo)",
+        "task_ko": "이메일 발송",
+        "task_en": "Sending e-mail",
+    },
+    {
+        "name": "Example Cloud Hosting Co. (demo)",
+        "task_ko": "서버 운영 및 데이터 보관",
+        "task_en": "Server hosting and data storage",
+    },
+]
+
+
+def retention_months() -> dict[str, int]:
+    """Retention periods in months: SPEC's defaults, each overridable by environment."""
+    months = {}
+    for key, default in DEFAULT_RETENTION_MONTHS.items():
+        value = env_int(f"RETENTION_MONTHS_{key.upper()}", default)
+        if value < 1:
+            raise ConfigError(f"RETENTION_MONTHS_{key.upper()} must be at least 1")
+        months[key] = value
+    return months
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = env_str("SECRET_KEY")
+    FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
+    SQLALCHEMY_DATABASE_URI = env_str("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'usnaper.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = env_str("REDIS_URL")
+    SERVER_NAME = env_str("SERVER_NAME")
+    PREFERRED_URL_SCHEME = env_str("PREFERRED_URL_SCHEME", "http")
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
+
+    MAIL_SERVER = env_str("MAIL_SERVER")
+    MAIL_PORT = env_int("MAIL_PORT", 587)
+    MAIL_USERNAME = env_str("MAIL_USERNAME")
+    MAIL_PASSWORD = env_str("MAIL_PASSWORD")
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS", True)
+    MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)
+    MAIL_DEFAULT_SENDER = env_str("MAIL_DEFAULT_SENDER", "USNAPER <no-reply@usnaper.example>")
+
+    LANGUAGES = ("ko", "en")
+    BABEL_DEFAULT_LOCALE = "ko"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Seoul"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGE_COOKIE_NAME = "lang"
+    LANGUAGE_COOKIE_DAYS = 365
+
+    # The numbers the privacy policy states (SPEC §3, §6, §9, §10, §12).
+    MIN_SIGNUP_AGE = env_int("MIN_SIGNUP_AGE", 14)
+    DORMANCY_MONTHS = env_int("DORMANCY_MONTHS", 18)
+    DORMANCY_NOTICE_DAYS = env_int("DORMANCY_NOTICE_DAYS", 30)
+    POLICY_NOTICE_DAYS_GENERAL = env_int("POLICY_NOTICE_DAYS_GENERAL", 7)
+    POLICY_NOTICE_DAYS_IMPORTANT = env_int("POLICY_NOTICE_DAYS_IMPORTANT", 30)
+    TEMPORARY_MEASURE_DAYS = env_int("TEMPORARY_MEASURE_DAYS", 30)
+    MARKETING_REMINDER_YEARS = env_int("MARKETING_REMINDER_YEARS", 2)
+    MARKETING_NIGHT_START = env_str("MARKETING_NIGHT_START", "21:00")
+    MARKETING_NIGHT_END = env_str("MARKETING_NIGHT_END", "08:00")
+    RETENTION_MONTHS = retention_months()
+
+    # Who answers privacy questions; shown on every page footer and in the policy.
+    PRIVACY_OFFICER_NAME = env_str("PRIVACY_OFFICER_NAME")
+    PRIVACY_OFFICER_DEPARTMENT = env_str("PRIVACY_OFFICER_DEPARTMENT")
+    # Optional English forms; the pages fall back to the values above.
+    PRIVACY_OFFICER_NAME_EN = env_str("PRIVACY_OFFICER_NAME_EN")
+    PRIVACY_OFFICER_DEPARTMENT_EN = env_str("PRIVACY_OFFICER_DEPARTMENT_EN")
+    PRIVACY_OFFICER_PHONE = env_str("PRIVACY_OFFICER_PHONE")
+    PRIVACY_OFFICER_EMAIL = env_str("PRIVACY_OFFICER_EMAIL")
+    PRIVACY_CONSIGNEES = env_json_list("PRIVACY_CONSIGNEES", [])
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = 3600
+
+    # Values production must be given; the others get throwaway or demo defaults.
+    REQUIRED_IN_PRODUCTION = (
+        "SECRET_KEY",
+        "FIELD_ENCRYPTION_KEY",
+        "DATABASE_URL",
+        "SERVER_NAME",
+        "PRIVACY_OFFICER_NAME",
+        "PRIVACY_OFFICER_DEPARTMENT",
+        "PRIVACY_OFFICER_PHONE",
+        "PRIVACY_OFFICER_EMAIL",
+    )
+
+    @classmethod
+    def prepare(cls) -> list[str]:
+        """Fill what this environment may fill; return notes for the start-up log."""
+        return []
+
+
+class DevelopmentConfig(Config):
+    """`make run`: SQLite, in-process jobs, console e-mail, throwaway secrets."""
+
+    DEBUG = True
+    # Keep our own 500 page (no traceback in the browser); the log still has it.
+    PROPAGATE_EXCEPTIONS = False
+    PRIVACY_OFFICER_NAME = Config.PRIVACY_OFFICER_NAME or "개인정보 보호책임자(데모)"
+    PRIVACY_OFFICER_DEPARTMENT = Config.PRIVACY_OFFICER_DEPARTMENT or "개인정보보호팀(데모)"
+    PRIVACY_OFFICER_NAME_EN = Config.PRIVACY_OFFICER_NAME_EN or "Privacy Officer (demo)"
+    PRIVACY_OFFICER_DEPARTMENT_EN = Config.PRIVACY_OFFICER_DEPARTMENT_EN or "Privacy Office (demo)"
+    PRIVACY_OFFICER_PHONE = Config.PRIVACY_OFFICER_PHONE or "02-0000-0000"
+    PRIVACY_OFFICER_EMAIL = Config.PRIVACY_OFFICER_EMAIL or "privacy@usnaper.example"
+    PRIVACY_CONSIGNEES = Config.PRIVACY_CONSIGNEES or DEMO_CONSIGNEES
+
+    @classmethod
+    def prepare(cls) -> list[str]:
+        """Use development secrets kept in instance/, generating them on first use.
+
+        Kept on disk so the reloader and the CLI share them; they are throwaway
+        values for this machine only, never for production.
+        """
+        missing = [name for name in ("SECRET_KEY", "FIELD_ENCRYPTION_KEY") if not getattr(cls, name)]
+        if not missing:
+            return []
+        store = INSTANCE_DIR / "dev-secrets.json"
+        notes = []
+        saved = json.loads(store.read_text()) if store.exists() else {}
+        for name in missing:
+            if name not in saved:
+                saved[name] = secrets.token_urlsafe(32)
+                notes.append(f"{name} is not set: generated a throwaway development value in {store}")
+            setattr(cls, name, saved[name])
+        if notes:
+            INSTANCE_DIR.mkdir(exist_ok=True)
+            store.write_text(json.dumps(saved))
+            store.chmod(0o600)
+        return notes
+
+
+class TestingConfig(DevelopmentConfig):
+    """pytest: a fresh database per test, SQLite unless TEST_DATABASE_URL is set."""
+
+    DEBUG = False
+    TESTING = True
+    PROPAGATE_EXCEPTIONS = None
+    SECRET_KEY = "test-secret-key"  # noqa: S105 - fixed so test sessions are reproducible
+    FIELD_ENCRYPTION_KEY = "test-field-key"
+    SQLALCHEMY_DATABASE_URI = env_str("TEST_DATABASE_URL", "sqlite://")
+    REDIS_URL = None  # embedded mode; tests that need Redis opt in with TEST_REDIS_URL
+    WTF_CSRF_ENABLED = False
+
+
+class ProductionConfig(Config):
+    """gunicorn behind TLS: PostgreSQL, RQ workers, real SMTP."""
+
+    SESSION_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def prepare(cls) -> list[str]:
+        missing = [name for name in cls.REQUIRED_IN_PRODUCTION if not env_str(name)]
+        if missing:
+            raise ConfigError("Refusing to start in production without: " + ", ".join(missing))
+        return []
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """The config class named by APP_ENV (development by default)."""
+    name = env_str("APP_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigError(f"APP_ENV must be one of {', '.join(CONFIGS)}, got {name!r}") from None

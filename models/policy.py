@@ -1,0 +1,46 @@
+"""Versions of the privacy policy and the terms of service."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from extensions import db
+from models.types import UTCDateTime, utcnow
+
+POLICY_KINDS = ("privacy", "terms")
+IMPORTANCE_LEVELS = ("general", "important")
+
+
+class PolicyVersion(db.Model):
+    """One published version of a legal text; its body is a per-locale template."""
+
+    __tablename__ = "policy_versions"
+    __table_args__ = (
+        UniqueConstraint("kind", "version", name="uq_policy_versions_kind_version"),
+        CheckConstraint("kind IN ('privacy', 'terms')", name="kind"),
+        CheckConstraint("importance IN ('general', 'important')", name="importance"),
+        CheckConstraint("effective_on >= enacted_on", name="effective_after_enacted"),
+        Index("ix_policy_versions_kind_effective_on", "kind", "effective_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    version: Mapped[str] = mapped_column(String(16))
+    enacted_on: Mapped[date] = mapped_column(Date)
+    effective_on: Mapped[date] = mapped_column(Date)
+    importance: Mapped[str] = mapped_column(String(16), default="general")
+    summary_ko: Mapped[str] = mapped_column(Text, default="")
+    summary_en: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def template_name(self, locale: str) -> str:
+        """The template holding this version's text in the given language."""
+        return f"legal/{self.kind}/{self.version}.{locale}.html"
+
+    def summary(self, locale: str) -> str:
+        """The change summary in the given language, falling back to Korean."""
+        return (self.summary_en if locale == "en" else "") or self.summary_ko
+
+    def __repr__(self) -> str:
+        return f"<PolicyVersion {self.kind} {self.version}>"

@@ -1,0 +1,108 @@
+"""Versions of the privacy policy and terms: which one is current, the history, the shipped texts."""
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from extensions import db
+from models.policy import POLICY_KINDS, PolicyVersion
+from services.clock import seoul_today
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ShippedVersion:
+    """A version whose per-locale text ships in templates/legal/."""
+
+    kind: str
+    version: str
+    enacted_on: date
+    effective_on: date
+    importance: str
+    summary_ko: str
+    summary_en: str
+
+
+# The texts that ship with the code. New versions written by the privacy officer
+# are added as rows; these are synced by `flask policies sync` on every deploy.
+SHIPPED_VERSIONS = (
+    ShippedVersion(
+        kind="privacy",
+        version="1.0",
+        enacted_on=date(2016, 3, 17),
+        effective_on=date(2016, 3, 24),
+        importance="general",
+        summary_ko="최초 제정",
+        summary_en="First version",
+    ),
+    ShippedVersion(
+        kind="terms",
+        version="1.0",
+        enacted_on=date(2016, 3, 17),
+        effective_on=date(2016, 3, 24),
+        importance="general",
+        summary_ko="최초 제정",
+        summary_en="First version",
+    ),
+)
+
+
+def is_policy_kind(kind: str) -> bool:
+    """Whether kind names one of our legal texts."""
+    return kind in POLICY_KINDS
+
+
+def versions(kind: str) -> list[PolicyVersion]:
+    """Every version of a legal text, newest effective date first."""
+    query = (
+        select(PolicyVersion)
+        .where(PolicyVersion.kind == kind)
+        .order_by(PolicyVersion.effective_on.desc(), PolicyVersion.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def current_version(kind: str, today: date | None = None) -> PolicyVersion | None:
+    """The version in force on today's Korean date, if any has taken effect."""
+    query = (
+        select(PolicyVersion)
+        .where(PolicyVersion.kind == kind, PolicyVersion.effective_on <= (today or seoul_today()))
+        .order_by(PolicyVersion.effective_on.desc(), PolicyVersion.id.desc())
+        .limit(1)
+    )
+    return db.session.scalar(query)
+
+
+def find_version(kind: str, version: str) -> PolicyVersion | None:
+    """One version by its number."""
+    return db.session.scalar(
+        select(PolicyVersion).where(PolicyVersion.kind == kind, PolicyVersion.version == version)
+    )
+
+
+def version_status(row: PolicyVersion, current: PolicyVersion | None, today: date | None = None) -> str:
+    """'current', 'upcoming' (announced, not yet in force) or 'previous'."""
+    if current is not None and row.id == current.id:
+        return "current"
+    if row.effective_on > (today or seoul_today()):
+        return "upcoming"
+    return "previous"
+
+
+def sync_shipped_versions() -> int:
+    """Insert the shipped versions that are missing; return how many were added.
+
+    Existing rows are left alone: a published version is never rewritten.
+    """
+    added = 0
+    for shipped in SHIPPED_VERSIONS:
+        if find_version(shipped.kind, shipped.version) is None:
+            db.session.add(PolicyVersion(**shipped.__dict__))
+            added += 1
+    db.session.commit()
+    if added:
+        log.info("added %d shipped policy version(s)", added)
+    return added

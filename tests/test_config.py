@@ -1,0 +1,73 @@
+"""Configuration: production refuses to start without its secrets; env parsing is strict."""
+
+import json
+
+import pytest
+
+import config
+from app import create_app
+from config import ConfigError, DevelopmentConfig, ProductionConfig
+
+
+def test_production_refuses_without_secrets_and_names_them(monkeypatch):
+    for name in ProductionConfig.REQUIRED_IN_PRODUCTION:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    with pytest.raises(ConfigError) as excinfo:
+        create_app(ProductionConfig)
+    message = str(excinfo.value)
+    assert "SECRET_KEY" not in message
+    for name in ("FIELD_ENCRYPTION_KEY", "DATABASE_URL", "PRIVACY_OFFICER_EMAIL"):
+        assert name in message
+
+
+def test_production_starts_when_everything_is_given(monkeypatch):
+    for name in ProductionConfig.REQUIRED_IN_PRODUCTION:
+        monkeypatch.setenv(name, "value")
+    ProductionConfig.prepare()  # does not raise
+
+
+def test_development_generates_and_keeps_throwaway_secrets(monkeypatch, tmp_path):
+    monkeypatch.setattr(config, "INSTANCE_DIR", tmp_path)
+    fresh = type("FreshDev", (DevelopmentConfig,), {"SECRET_KEY": None, "FIELD_ENCRYPTION_KEY": None})
+    notes = fresh.prepare()
+    assert len(notes) == 2 and all("throwaway" in note for note in notes)
+    saved = json.loads((tmp_path / "dev-secrets.json").read_text())
+    assert saved["SECRET_KEY"] == fresh.SECRET_KEY and len(fresh.SECRET_KEY) >= 32
+    again = type("AgainDev", (DevelopmentConfig,), {"SECRET_KEY": None, "FIELD_ENCRYPTION_KEY": None})
+    assert again.prepare() == []
+    assert again.SECRET_KEY == fresh.SECRET_KEY
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "reader"),
+    [
+        ("X_INT", "twelve", lambda: config.env_int("X_INT", 1)),
+        ("X_BOOL", "maybe", lambda: config.env_bool("X_BOOL", True)),
+        ("X_JSON", "{not json", lambda: config.env_json_list("X_JSON", [])),
+        ("X_JSON", '{"a": 1}', lambda: config.env_json_list("X_JSON", [])),
+    ],
+)
+def test_bad_environment_values_are_clear_errors(monkeypatch, name, value, reader):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=name):
+        reader()
+
+
+def test_unknown_app_env_is_refused(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "staging")
+    with pytest.raises(ConfigError, match="APP_ENV"):
+        config.config_from_env()
+
+
+def test_retention_periods_read_from_environment(monkeypatch):
+    monkeypatch.setenv("RETENTION_MONTHS_ACCESS_LOG", "36")
+    months = config.retention_months()
+    assert months["access_log"] == 36
+    assert months["contract"] == 60 and months["advertising"] == 6
+
+
+def test_retention_period_must_be_positive(monkeypatch):
+    monkeypatch.setenv("RETENTION_MONTHS_ADVERTISING", "0")
+    with pytest.raises(ConfigError, match="RETENTION_MONTHS_ADVERTISING"):
+        config.retention_months()

@@ -1,0 +1,114 @@
+"""Every public page renders in both languages with the right lang, alternates and no English leaks."""
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+KO_CATALOG = Path(__file__).resolve().parent.parent / "translations" / "ko" / "LC_MESSAGES" / "messages.po"
+
+# Sample values for each URL argument of a public page; a new argument must be added here.
+SAMPLE_ARGS = {"kind": ["privacy", "terms"], "version": ["1.0"]}
+
+
+def public_page_urls(app, language: str) -> list[str]:
+    """Every GET route under a language prefix, with sample arguments filled in."""
+    urls = []
+    with app.test_request_context():
+        from flask import url_for
+
+        for rule in app.url_map.iter_rules():
+            if "GET" not in rule.methods or "lang_code" not in rule.arguments:
+                continue
+            others = sorted(rule.arguments - {"lang_code"} - set(rule.defaults or {}))
+            missing = [name for name in others if name not in SAMPLE_ARGS]
+            assert not missing, f"{rule.rule}: add sample values for {missing} to SAMPLE_ARGS"
+            combos = [{}]
+            for name in others:
+                combos = [combo | {name: value} for combo in combos for value in SAMPLE_ARGS[name]]
+            urls += [url_for(rule.endpoint, lang_code=language, **combo) for combo in combos]
+    return sorted(set(urls))
+
+
+def english_msgids() -> list[str]:
+    """Catalog msgids whose Korean differs and which are long enough to spot in a page."""
+    with KO_CATALOG.open("rb") as handle:
+        catalog = read_po(handle)
+    found = []
+    for message in catalog:
+        if not message.id or isinstance(message.id, tuple) or "%(" in message.id:
+            continue
+        if message.string != message.id and len(message.id) >= 6:
+            found.append(message.id)
+    return found
+
+
+def visible_text(html: str) -> str:
+    """Page text without tags, so attribute values and URLs do not count."""
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_every_public_page_renders(client, app, language):
+    urls = public_page_urls(app, language)
+    assert len(urls) >= 10
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.get_data(as_text=True)
+        assert f'<html lang="{language}">' in html, url
+        other = "en" if language == "ko" else "ko"
+        assert f'hreflang="{other}" href="http://localhost/{other}/' in html, url
+        assert f'hreflang="{language}" href="http://localhost/{language}/' in html, url
+        assert 'hreflang="x-default"' in html, url
+
+
+def test_no_english_msgid_leaks_into_korean_pages(client, app):
+    msgids = english_msgids()
+    assert len(msgids) > 30
+    for url in public_page_urls(app, "ko"):
+        text = visible_text(client.get(url).get_data(as_text=True))
+        leaked = [msgid for msgid in msgids if msgid in text]
+        assert not leaked, f"{url} shows untranslated text: {leaked[:3]}"
+
+
+def test_korean_and_english_pages_differ(client):
+    korean = client.get("/ko/").get_data(as_text=True)
+    english = client.get("/en/").get_data(as_text=True)
+    assert "사진작가" in korean and "photographer" in english.lower()
+
+
+def test_coming_soon_pages_say_so(client):
+    for url in ("/ko/photographers", "/ko/boards", "/ko/signin", "/ko/signup"):
+        html = client.get(url).get_data(as_text=True)
+        assert "준비 중" in html, url
+
+
+def test_home_shows_notices_in_seoul_time_per_locale(client, make_notice):
+    from datetime import UTC, datetime
+
+    make_notice(
+        title_ko="새해 공지",
+        title_en="New year notice",
+        published_at=datetime(2025, 12, 31, 16, 30, tzinfo=UTC),
+    )
+    korean = client.get("/ko/").get_data(as_text=True)
+    english = client.get("/en/").get_data(as_text=True)
+    assert "새해 공지" in korean and "New year notice" in english
+    # 16:30 UTC on 31 Dec is 01:30 on 1 Jan in Seoul.
+    assert "2026년 1월 1일 오전 1:30" in korean
+    assert "Jan 1, 2026, 1:30 AM" in english
+
+
+def test_footer_shows_privacy_link_and_officer_from_config(client, app):
+    app.config.update(PRIVACY_OFFICER_NAME="시험 책임자", PRIVACY_OFFICER_EMAIL="dpo@test.example")
+    html = client.get("/ko/").get_data(as_text=True)
+    assert 'class="privacy-link" href="/ko/privacy"' in html
+    assert "시험 책임자" in html and "mailto:dpo@test.example" in html
+
+
+def test_pages_have_no_inline_scripts_or_styles(client, app):
+    for url in public_page_urls(app, "ko"):
+        html = client.get(url).get_data(as_text=True)
+        assert "<script" not in html and "style=" not in html and "<style" not in html, url
