@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 # Real servers for the integration tests; conftest drops a backend it cannot reach
 # (and fails instead under CI=true).
-TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/usnaper_test
+TEST_DATABASE_URL ?= postgresql+psycopg://postgres:postgres@127.0.0.1:5432/usnaper_test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 export TEST_DATABASE_URL TEST_REDIS_URL
 

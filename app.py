@@ -3,6 +3,7 @@
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_from_env
 from extensions import babel, csrf, db, migrate
@@ -21,6 +22,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config_class)
+    if app.config["PROXY_HOPS"]:
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     import models  # noqa: F401  (register every model on db.metadata)
 

@@ -100,6 +100,31 @@ def retention_months() -> dict[str, int]:
     return months
 
 
+# Settings whose values the privacy policy states. Each policy version keeps the
+# values it was published with; `flask policies sync` reports any drift.
+PROMISE_SETTINGS = (
+    "MIN_SIGNUP_AGE",
+    "DORMANCY_MONTHS",
+    "DORMANCY_NOTICE_DAYS",
+    "POLICY_NOTICE_DAYS_GENERAL",
+    "POLICY_NOTICE_DAYS_IMPORTANT",
+    "TEMPORARY_MEASURE_DAYS",
+    "MARKETING_REMINDER_YEARS",
+    "MARKETING_NIGHT_START",
+    "MARKETING_NIGHT_END",
+    "RETENTION_MONTHS",
+)
+
+
+def consignee_list(raw: list[dict]) -> list[dict]:
+    """Validate the outsourced processors: each needs a name and its task in both languages."""
+    for index, item in enumerate(raw):
+        missing = [key for key in ("name", "task_ko", "task_en") if not str(item.get(key, "")).strip()]
+        if missing:
+            raise ConfigError(f"PRIVACY_CONSIGNEES[{index}] lacks {', '.join(missing)}")
+    return raw
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -147,7 +172,12 @@ class Config:
     PRIVACY_OFFICER_DEPARTMENT_EN = env_str("PRIVACY_OFFICER_DEPARTMENT_EN")
     PRIVACY_OFFICER_PHONE = env_str("PRIVACY_OFFICER_PHONE")
     PRIVACY_OFFICER_EMAIL = env_str("PRIVACY_OFFICER_EMAIL")
-    PRIVACY_CONSIGNEES = env_json_list("PRIVACY_CONSIGNEES", [])
+    PRIVACY_CONSIGNEES = consignee_list(env_json_list("PRIVACY_CONSIGNEES", []))
+
+    # How many proxies in front of the app set X-Forwarded-* (0: trust none).
+    PROXY_HOPS = env_int("PROXY_HOPS", 0)
+    HSTS_SECONDS = 0
+    POLICY_DRIFT_IS_FATAL = False
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -163,6 +193,7 @@ class Config:
         "PRIVACY_OFFICER_DEPARTMENT",
         "PRIVACY_OFFICER_PHONE",
         "PRIVACY_OFFICER_EMAIL",
+        "PRIVACY_CONSIGNEES",  # an explicit [] states that nothing is outsourced
     )
 
     @classmethod
@@ -205,8 +236,11 @@ class DevelopmentConfig(Config):
             setattr(cls, name, saved[name])
         if notes:
             INSTANCE_DIR.mkdir(exist_ok=True)
-            store.write_text(json.dumps(saved))
-            store.chmod(0o600)
+            store.unlink(missing_ok=True)
+            # Created private from the start, never readable by others even briefly.
+            descriptor = os.open(store, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(json.dumps(saved))
         return notes
 
 
@@ -228,12 +262,18 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    PROXY_HOPS = env_int("PROXY_HOPS", 1)
+    HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600)
+    POLICY_DRIFT_IS_FATAL = True
 
     @classmethod
     def prepare(cls) -> list[str]:
+        """Refuse to start without the secrets and facts production must be given."""
         missing = [name for name in cls.REQUIRED_IN_PRODUCTION if not env_str(name)]
         if missing:
             raise ConfigError("Refusing to start in production without: " + ", ".join(missing))
+        # Answer only for our own host, so links built from the request cannot be spoofed.
+        cls.TRUSTED_HOSTS = [env_str("SERVER_NAME")]
         return []
 
 

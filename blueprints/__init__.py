@@ -3,6 +3,7 @@
 from flask import Flask
 
 from blueprints.i18n.locale import make_language_converter
+from blueprints.policies.converters import VersionConverter
 
 
 def register_blueprints(app: Flask) -> None:
@@ -13,7 +14,9 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.layout import bp as layout_bp
     from blueprints.pages import bp as pages_bp
     from blueprints.policies import bp as policies_bp
+    from blueprints.security import bp as security_bp
 
     app.url_map.converters["lang"] = make_language_converter(app.config["LANGUAGES"])
-    for blueprint in (i18n_bp, layout_bp, errors_bp, health_bp, pages_bp, policies_bp):
+    app.url_map.converters["version"] = VersionConverter
+    for blueprint in (i18n_bp, layout_bp, security_bp, errors_bp, health_bp, pages_bp, policies_bp):
         app.register_blueprint(blueprint)

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
@@ -12,14 +12,18 @@ POLICY_KINDS = ("privacy", "terms")
 IMPORTANCE_LEVELS = ("general", "important")
 
 
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(value) for value in values)})"
+
+
 class PolicyVersion(db.Model):
     """One published version of a legal text; its body is a per-locale template."""
 
     __tablename__ = "policy_versions"
     __table_args__ = (
         UniqueConstraint("kind", "version", name="uq_policy_versions_kind_version"),
-        CheckConstraint("kind IN ('privacy', 'terms')", name="kind"),
-        CheckConstraint("importance IN ('general', 'important')", name="importance"),
+        CheckConstraint(_one_of("kind", POLICY_KINDS), name="kind"),
+        CheckConstraint(_one_of("importance", IMPORTANCE_LEVELS), name="importance"),
         CheckConstraint("effective_on >= enacted_on", name="effective_after_enacted"),
         Index("ix_policy_versions_kind_effective_on", "kind", "effective_on"),
     )
@@ -32,6 +36,9 @@ class PolicyVersion(db.Model):
     importance: Mapped[str] = mapped_column(String(16), default="general")
     summary_ko: Mapped[str] = mapped_column(Text, default="")
     summary_en: Mapped[str] = mapped_column(Text, default="")
+    # The promised numbers (ages, periods, retention months) as published, so an
+    # earlier version keeps saying what it said.
+    promises: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def template_name(self, locale: str) -> str:

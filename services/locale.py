@@ -1,5 +1,6 @@
 """Which language to show: the one rule every entry point without a language prefix uses."""
 
+import posixpath
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -43,12 +44,18 @@ def path_in_language(path: str, language: str, supported: Iterable[str]) -> str:
 def switch_target(target: str | None, language: str, supported: Iterable[str]) -> str | None:
     """The local page target re-prefixed with language, or None when target is not one of ours.
 
-    Guards the language switcher against being used as an open redirect.
+    Guards the language switcher against being used as an open redirect: only a
+    plain absolute path is accepted, dot segments are resolved first, and the
+    result can never start with "//".
     """
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if not target or not target.startswith("/") or "\\" in target:
+        return None
+    if any(ord(char) < 32 or ord(char) == 127 for char in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return None
-    path = path_in_language(parts.path, language, supported)
+    path = path_in_language(posixpath.normpath(parts.path), language, supported)
+    if path.startswith("//"):
+        return None
     return f"{path}?{parts.query}" if parts.query else path

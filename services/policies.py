@@ -9,6 +9,7 @@ from sqlalchemy import select
 from extensions import db
 from models.policy import POLICY_KINDS, PolicyVersion
 from services.clock import seoul_today
+from services.policy_facts import configured_promises, promise_drift
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +27,8 @@ class ShippedVersion:
     summary_en: str
 
 
-# The texts that ship with the code. New versions written by the privacy officer
-# are added as rows; these are synced by `flask policies sync` on every deploy.
+# The texts that ship with the code, each with templates/legal/<kind>/<version>.<locale>.html.
+# `flask policies sync` registers them on every deploy.
 SHIPPED_VERSIONS = (
     ShippedVersion(
         kind="privacy",
@@ -48,11 +49,6 @@ SHIPPED_VERSIONS = (
         summary_en="First version",
     ),
 )
-
-
-def is_policy_kind(kind: str) -> bool:
-    """Whether kind names one of our legal texts."""
-    return kind in POLICY_KINDS
 
 
 def versions(kind: str) -> list[PolicyVersion]:
@@ -95,14 +91,30 @@ def version_status(row: PolicyVersion, current: PolicyVersion | None, today: dat
 def sync_shipped_versions() -> int:
     """Insert the shipped versions that are missing; return how many were added.
 
-    Existing rows are left alone: a published version is never rewritten.
+    A new row states the promised numbers configured now. Existing rows are left
+    alone: a published version is never rewritten.
     """
     added = 0
     for shipped in SHIPPED_VERSIONS:
         if find_version(shipped.kind, shipped.version) is None:
-            db.session.add(PolicyVersion(**shipped.__dict__))
+            db.session.add(PolicyVersion(**shipped.__dict__, promises=configured_promises()))
             added += 1
     db.session.commit()
     if added:
         log.info("added %d shipped policy version(s)", added)
     return added
+
+
+def drift_from_policies_in_force() -> dict[str, list[str]]:
+    """For each legal text in force, the settings now configured differently from what it states.
+
+    Any entry means the code would act on numbers the published policy does not
+    promise: publish a new version (with its notice period) or restore the setting.
+    """
+    drift = {}
+    for kind in POLICY_KINDS:
+        current = current_version(kind)
+        names = promise_drift(current.promises) if current else []
+        if names:
+            drift[kind] = names
+    return drift

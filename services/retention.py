@@ -75,21 +75,14 @@ _CATEGORIES = (
 CATEGORY_KEYS = tuple(key for key, _, _ in _CATEGORIES)
 
 
-def retention_categories() -> list[RetentionCategory]:
-    """Every retention category with the period configured for this app."""
-    months = current_app.config["RETENTION_MONTHS"]
+def retention_categories(months: dict[str, int] | None = None) -> list[RetentionCategory]:
+    """Every retention category, with the given periods or else the configured ones."""
+    # A version predating a category states nothing about it: the configured period fills in.
+    months = current_app.config["RETENTION_MONTHS"] | (months or {})
     return [
         RetentionCategory(key=key, record=record, basis=basis, months=months[key])
         for key, record, basis in _CATEGORIES
     ]
-
-
-def retention_category(key: str) -> RetentionCategory:
-    """One category by key; an unknown key is a programming error."""
-    for category in retention_categories():
-        if category.key == key:
-            return category
-    raise KeyError(key)
 
 
 def period_label(months: int) -> str:

@@ -5,66 +5,15 @@ reachable server (`make test` sets it). Under CI=true a configured server that
 cannot be reached fails the run instead of being skipped.
 """
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from jinja2 import ChoiceLoader, FileSystemLoader
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from app import create_app
-from config import TestingConfig
 from extensions import db
 from models import Notice, PolicyVersion
 from services.clock import now_utc, seoul_today
 from services.policies import sync_shipped_versions
-
-IN_CI = os.environ.get("CI", "").lower() == "true"
-# Legal texts for versions that only tests create (e.g. a newer privacy policy "9.9").
-TEST_TEMPLATES = Path(__file__).parent / "templates"
-
-
-def _service_problem(kind: str, message: str) -> str:
-    if IN_CI:
-        pytest.exit(f"CI needs {kind}: {message}", returncode=3)
-    return message
-
-
-def _prepare_postgres(url: str) -> str | None:
-    """Create the test database if needed; return None when ready, else why not."""
-    target = make_url(url)
-    try:
-        admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database})
-            if not exists:
-                conn.execute(text(f'CREATE DATABASE "{target.database}"'))
-        admin.dispose()
-    except Exception as exc:  # noqa: BLE001 - report any connection failure as "unreachable"
-        return _service_problem("PostgreSQL", f"PostgreSQL at {target.render_as_string()} unreachable: {exc}")
-    return None
-
-
-def _check_redis(url: str) -> str | None:
-    from redis import Redis
-
-    try:
-        Redis.from_url(url, socket_connect_timeout=2).ping()
-    except Exception as exc:  # noqa: BLE001
-        return _service_problem("Redis", f"Redis at {url} unreachable: {exc}")
-    return None
-
-
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL") or None
-REDIS_URL = os.environ.get("TEST_REDIS_URL") or None
-if IN_CI and not POSTGRES_URL:
-    _service_problem("PostgreSQL", "TEST_DATABASE_URL is not set")
-if IN_CI and not REDIS_URL:
-    _service_problem("Redis", "TEST_REDIS_URL is not set")
-POSTGRES_PROBLEM = _prepare_postgres(POSTGRES_URL) if POSTGRES_URL else "TEST_DATABASE_URL is not set"
-REDIS_PROBLEM = _check_redis(REDIS_URL) if REDIS_URL else "TEST_REDIS_URL is not set"
+from tests.support import POSTGRES_PROBLEM, build_app, config_for
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
@@ -77,19 +26,6 @@ BACKENDS = [
         ],
     ),
 ]
-
-
-def config_for(backend: str, **overrides) -> type[TestingConfig]:
-    """A TestingConfig subclass pointing at the given backend."""
-    uri = POSTGRES_URL if backend == "postgresql" else "sqlite://"
-    return type("PerTestConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": uri, **overrides})
-
-
-def build_app(config_class: type[TestingConfig]):
-    """create_app() plus the test-only legal templates."""
-    application = create_app(config_class)
-    application.jinja_loader = ChoiceLoader([application.jinja_loader, FileSystemLoader(TEST_TEMPLATES)])
-    return application
 
 
 @pytest.fixture(params=BACKENDS)

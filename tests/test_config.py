@@ -17,7 +17,7 @@ def test_production_refuses_without_secrets_and_names_them(monkeypatch):
         create_app(ProductionConfig)
     message = str(excinfo.value)
     assert "SECRET_KEY" not in message
-    for name in ("FIELD_ENCRYPTION_KEY", "DATABASE_URL", "PRIVACY_OFFICER_EMAIL"):
+    for name in ("FIELD_ENCRYPTION_KEY", "DATABASE_URL", "PRIVACY_OFFICER_EMAIL", "PRIVACY_CONSIGNEES"):
         assert name in message
 
 
@@ -32,7 +32,9 @@ def test_development_generates_and_keeps_throwaway_secrets(monkeypatch, tmp_path
     fresh = type("FreshDev", (DevelopmentConfig,), {"SECRET_KEY": None, "FIELD_ENCRYPTION_KEY": None})
     notes = fresh.prepare()
     assert len(notes) == 2 and all("throwaway" in note for note in notes)
-    saved = json.loads((tmp_path / "dev-secrets.json").read_text())
+    store = tmp_path / "dev-secrets.json"
+    assert store.stat().st_mode & 0o777 == 0o600
+    saved = json.loads(store.read_text())
     assert saved["SECRET_KEY"] == fresh.SECRET_KEY and len(fresh.SECRET_KEY) >= 32
     again = type("AgainDev", (DevelopmentConfig,), {"SECRET_KEY": None, "FIELD_ENCRYPTION_KEY": None})
     assert again.prepare() == []
@@ -71,3 +73,21 @@ def test_retention_period_must_be_positive(monkeypatch):
     monkeypatch.setenv("RETENTION_MONTHS_ADVERTISING", "0")
     with pytest.raises(ConfigError, match="RETENTION_MONTHS_ADVERTISING"):
         config.retention_months()
+
+
+def test_production_trusts_only_its_own_host(monkeypatch):
+    for name in ProductionConfig.REQUIRED_IN_PRODUCTION:
+        monkeypatch.setenv(name, "value")
+    monkeypatch.setenv("SERVER_NAME", "usnaper.example")
+    monkeypatch.setenv("PRIVACY_CONSIGNEES", "[]")
+    ProductionConfig.prepare()
+    assert ProductionConfig.TRUSTED_HOSTS == ["usnaper.example"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [[{"name": "Mail Co."}], [{"name": "", "task_ko": "발송", "task_en": "Sending"}]],
+)
+def test_consignees_need_a_name_and_both_task_descriptions(raw):
+    with pytest.raises(ConfigError, match=r"PRIVACY_CONSIGNEES\[0\]"):
+        config.consignee_list(raw)

@@ -31,6 +31,8 @@ def app_with_failing_routes(app):
         (400, "잘못된 요청입니다", "Bad request"),
         (403, "접근 권한이 없습니다", "Access denied"),
         (404, "페이지를 찾을 수 없습니다", "Page not found"),
+        (405, "허용되지 않는 요청입니다", "Not allowed"),
+        (413, "용량이 너무 큽니다", "Too large"),
         (429, "요청이 너무 많습니다", "Too many requests"),
         (500, "문제가 발생했습니다", "Something went wrong"),
     ],
@@ -40,8 +42,36 @@ def test_error_pages_in_both_languages(app_with_failing_routes, code, korean, en
     ko = client.get(f"/ko/_test/abort/{code}")
     en = client.get(f"/en/_test/abort/{code}")
     assert ko.status_code == en.status_code == code
-    assert korean in ko.get_data(as_text=True) and '<html lang="ko">' in ko.get_data(as_text=True)
-    assert english in en.get_data(as_text=True) and '<html lang="en">' in en.get_data(as_text=True)
+    ko_html, en_html = ko.get_data(as_text=True), en.get_data(as_text=True)
+    assert korean in ko_html and '<html lang="ko">' in ko_html and english not in ko_html
+    assert english in en_html and '<html lang="en">' in en_html
+    assert 'hreflang="x-default"' not in en_html  # error pages are not alternates of anything
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ko/privacy/%00",
+        "/ko/privacy/1.0%00",
+        "/ko/privacy/" + "9" * 5000,
+        "/ko//privacy",
+        "/KO/",
+        "/ko/privacy/1.0/../../../etc/passwd",
+        "/ko/%ED%95%9C%EA%B8%80",
+        "/ko/privacy?x=%ff%fe",
+        "/language/ko?next=%00",
+        "/" + "a/" * 2000,
+    ],
+)
+def test_odd_urls_are_answered_without_a_500(client, path):
+    response = client.get(path)
+    assert response.status_code < 500, path
+
+
+def test_odd_headers_are_answered_without_a_500(client):
+    for header in ("", ";;;", "ko;q=abc", "*", "x" * 5000, "en-US,en;q=0.9,ko;q=1.5"):
+        response = client.get("/", headers={"Accept-Language": header})
+        assert response.status_code == 302, header
 
 
 def test_unknown_language_prefix_gets_korean_404(client):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import REDIS_PROBLEM, REDIS_URL
+from tests.support import REDIS_PROBLEM, REDIS_URL
 
 
 def test_healthy_without_redis(client):

@@ -102,3 +102,28 @@ def test_switcher_links_lead_to_the_same_page(client):
 def test_links_keep_the_current_language(client):
     html = client.get("/en/").get_data(as_text=True)
     assert 'href="/en/privacy"' in html and 'href="/ko/privacy"' not in html
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["/..//evil.example", "/ko/..//evil.example", "/ko/a/../../..//evil.example", "/%2e%2e//evil.example"],
+)
+def test_switch_target_never_yields_a_protocol_relative_url(target):
+    result = switch_target(target, "en", LANGS)
+    assert result.startswith("/en/") and not result.startswith("//")
+    assert "//" not in result
+
+
+def test_switch_target_refuses_control_characters():
+    assert switch_target("/ko/\r\nSet-Cookie: x=1", "en", LANGS) is None
+    assert switch_target("/ko/\x00", "en", LANGS) is None
+
+
+def test_switcher_keeps_a_unicode_query_intact(client):
+    html = client.get("/ko/privacy/history", query_string={"q": "한"}).get_data(as_text=True)
+    assert "next=/en/privacy/history?q%3D%25ED%2595%259C" in html
+
+
+def test_switcher_on_a_missing_page_offers_each_home(client):
+    html = client.get("/fr/privacy").get_data(as_text=True)
+    assert 'href="/language/en?next=/en/"' in html

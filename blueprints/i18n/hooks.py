@@ -1,5 +1,7 @@
 """App-wide hooks that carry the language prefix through routing and templates."""
 
+from urllib.parse import urlencode
+
 from flask import current_app, g, request
 from flask_babel import get_locale
 
@@ -26,15 +28,21 @@ def add_language(endpoint: str, values: dict) -> None:
 
 @bp.app_context_processor
 def language_context() -> dict:
-    """The current language and the same page in each of our languages."""
+    """The current language and the same page in each of our languages.
+
+    Where no page matched (a 404 under an unknown prefix) the switcher offers
+    each language's home page instead of another address that does not exist.
+    """
     languages = current_app.config["LANGUAGES"]
-    query = request.query_string.decode("latin-1")
+    rule = request.url_rule
+    matched = rule is not None and "lang_code" in rule.arguments
+    query = urlencode(list(request.args.items(multi=True)))
     alternates = {}
     for code in languages:
-        path = path_in_language(request.path, code, languages)
-        alternates[code] = f"{path}?{query}" if query else path
+        path = path_in_language(request.path, code, languages) if matched else f"/{code}/"
+        alternates[code] = f"{path}?{query}" if matched and query else path
     return {
         "current_language": str(get_locale()),
         "alternate_paths": alternates,
-        "language_names": LANGUAGE_NAMES,
+        "language_names": {code: LANGUAGE_NAMES[code] for code in languages},
     }

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from blueprints.pages import bp
 from services.notices import latest_notices
-from services.policy_facts import policy_facts
+from services.policy_facts import cookie_facts
 
 # Features whose issues have not landed yet: each gets a page saying so plainly.
 COMING_SOON = {
@@ -41,7 +41,7 @@ def home():
 @bp.get("/cookies")
 def cookies():
     """The cookie notice: what we store, why, and how to refuse."""
-    return render_template("pages/cookies.html", locale=str(get_locale()), facts=policy_facts())
+    return render_template("pages/cookies.html", locale=str(get_locale()), facts=cookie_facts())
 
 
 def coming_soon(feature: str):

@@ -1,19 +1,25 @@
 """Views of the policies blueprint."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from flask import abort, render_template
 from flask_babel import get_locale
 
 from blueprints.policies import bp
-from models.policy import PolicyVersion
-from services.policies import current_version, find_version, version_status, versions
+from services.policies import POLICY_KINDS, current_version, find_version, version_status, versions
 from services.policy_facts import consignees, policy_facts
 from services.retention import retention_categories
 
-KIND_RULE = "<any(privacy, terms):kind>"
+if TYPE_CHECKING:
+    from models.policy import PolicyVersion
+
+KIND_RULE = f"<any({', '.join(POLICY_KINDS)}):kind>"
 
 
 def render_version(kind: str, shown: PolicyVersion | None):
-    """Render one version of a legal text with the facts its template states."""
+    """Render one version of a legal text with the numbers it states and today's contacts."""
     if shown is None:
         abort(404)
     locale = str(get_locale())
@@ -25,9 +31,9 @@ def render_version(kind: str, shown: PolicyVersion | None):
         current=current,
         status=version_status(shown, current),
         locale=locale,
-        facts=policy_facts(),
+        facts=policy_facts(shown.promises),
+        retention=retention_categories(shown.promises.get("RETENTION_MONTHS")),
         consignees=consignees(locale),
-        retention=retention_categories(),
     )
 
 
@@ -37,7 +43,7 @@ def current(kind: str):
     return render_version(kind, current_version(kind))
 
 
-@bp.get(f"/{KIND_RULE}/<version>")
+@bp.get(f"/{KIND_RULE}/<version:version>")
 def version(kind: str, version: str):
     """One version, current or earlier, at its own lasting URL."""
     return render_version(kind, find_version(kind, version))

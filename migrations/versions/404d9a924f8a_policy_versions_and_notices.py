@@ -39,6 +39,7 @@ def upgrade():
     sa.Column('importance', sa.String(length=16), nullable=False),
     sa.Column('summary_ko', sa.Text(), nullable=False),
     sa.Column('summary_en', sa.Text(), nullable=False),
+    sa.Column('promises', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("importance IN ('general', 'important')", name=op.f('ck_policy_versions_importance')),
     sa.CheckConstraint("kind IN ('privacy', 'terms')", name=op.f('ck_policy_versions_kind')),

@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 from extensions import db
 from services.demo import load_demo_content
 from services.policies import sync_shipped_versions
-from tests.conftest import IN_CI, build_app, config_for
+from tests.support import IN_CI, build_app, config_for
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -92,5 +92,9 @@ def test_keyboard_users_see_focus_and_can_skip(live_server, open_page):
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent.trim()")
     assert focused == "본문 바로가기"
-    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-    assert outline != "none"
+    style = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, s.outlineColor, s.boxShadow]; })()"
+    )
+    # A dark ring (3:1 or better against the light page) with a yellow halo.
+    assert style[0] == "solid" and style[1] == "rgb(27, 31, 36)" and "242, 183, 5" in style[2]
