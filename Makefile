@@ -13,7 +13,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 export TEST_DATABASE_URL TEST_REDIS_URL
 
 .DEFAULT_GOAL := help
-.PHONY: help install translations db demo run test test-fast lint fmt i18n clean
+.PHONY: help install translations db demo run worker cron daily test test-fast lint fmt i18n clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -40,6 +40,15 @@ demo: db ## Load the bilingual demo content (only what is missing)
 
 run: demo ## Set everything up and serve http://127.0.0.1:5000
 	$(FLASK) run --debug --no-debugger --host 127.0.0.1 --port 5000
+
+worker: db ## Run an RQ worker for every queue (needs REDIS_URL)
+	$(FLASK) jobs worker
+
+cron: db ## Run RQ's cron scheduler: the relay every minute, the daily purge (needs REDIS_URL; run one)
+	$(FLASK) jobs cron
+
+daily: db ## Run the daily maintenance now (what OS cron calls without Redis)
+	$(FLASK) jobs run-daily
 
 test: translations ## Set up, then lint and run the whole suite (SQLite, PostgreSQL, Redis, browser)
 	$(BIN)/ruff check .

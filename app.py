@@ -13,6 +13,7 @@ log = logging.getLogger(__name__)
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
     """Build the USNAPER app for the given config class (APP_ENV's by default)."""
+    import jobs
     from blueprints import register_blueprints
     from blueprints.i18n.locale import select_locale
     from cli import register_commands
@@ -32,6 +33,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     migrate.init_app(app, db, render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
+    jobs.init_app(app)
     register_blueprints(app)
     register_commands(app)
 

@@ -132,6 +132,7 @@ class Config:
     FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
     SQLALCHEMY_DATABASE_URI = env_str("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'usnaper.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # With Redis, jobs go to RQ workers; without it they run in-process after the commit.
     REDIS_URL = env_str("REDIS_URL")
     SERVER_NAME = env_str("SERVER_NAME")
     PREFERRED_URL_SCHEME = env_str("PREFERRED_URL_SCHEME", "http")
@@ -144,6 +145,15 @@ class Config:
     MAIL_USE_TLS = env_bool("MAIL_USE_TLS", True)
     MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)
     MAIL_DEFAULT_SENDER = env_str("MAIL_DEFAULT_SENDER", "USNAPER <no-reply@usnaper.example>")
+    MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 30)
+
+    # The outbox: how often delivery is tried, how long a claimed message may stay
+    # unfinished before another worker takes it over, and when the relay steps in.
+    OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6)
+    OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
+    OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
+    OUTBOX_RELAY_AFTER_SECONDS = env_int("OUTBOX_RELAY_AFTER_SECONDS", 60)
+    PURGE_BATCH_SIZE = env_int("PURGE_BATCH_SIZE", 1000)
 
     LANGUAGES = ("ko", "en")
     BABEL_DEFAULT_LOCALE = "ko"
@@ -208,6 +218,8 @@ class DevelopmentConfig(Config):
     DEBUG = True
     # Keep our own 500 page (no traceback in the browser); the log still has it.
     PROPAGATE_EXCEPTIONS = False
+    # Where e-mail links point when no SERVER_NAME is given (`make run` serves here).
+    SERVER_NAME = Config.SERVER_NAME or "127.0.0.1:5000"
     PRIVACY_OFFICER_NAME = Config.PRIVACY_OFFICER_NAME or "개인정보 보호책임자(데모)"
     PRIVACY_OFFICER_DEPARTMENT = Config.PRIVACY_OFFICER_DEPARTMENT or "개인정보보호팀(데모)"
     PRIVACY_OFFICER_NAME_EN = Config.PRIVACY_OFFICER_NAME_EN or "Privacy Officer (demo)"
@@ -254,6 +266,8 @@ class TestingConfig(DevelopmentConfig):
     FIELD_ENCRYPTION_KEY = "test-field-key"
     SQLALCHEMY_DATABASE_URI = env_str("TEST_DATABASE_URL", "sqlite://")
     REDIS_URL = None  # embedded mode; tests that need Redis opt in with TEST_REDIS_URL
+    SERVER_NAME = "localhost"
+    MAIL_SERVER = None
     WTF_CSRF_ENABLED = False
 
 

@@ -8,6 +8,7 @@ from blueprints.policies.converters import VersionConverter
 
 def register_blueprints(app: Flask) -> None:
     """Attach every feature's blueprint to the app (the language converter first)."""
+    from blueprints.dev import bp as dev_bp
     from blueprints.errors import bp as errors_bp
     from blueprints.health import bp as health_bp
     from blueprints.i18n import bp as i18n_bp
@@ -15,8 +16,19 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.pages import bp as pages_bp
     from blueprints.policies import bp as policies_bp
     from blueprints.security import bp as security_bp
+    from blueprints.visits import bp as visits_bp
 
     app.url_map.converters["lang"] = make_language_converter(app.config["LANGUAGES"])
     app.url_map.converters["version"] = VersionConverter
-    for blueprint in (i18n_bp, layout_bp, security_bp, errors_bp, health_bp, pages_bp, policies_bp):
+    for blueprint in (
+        i18n_bp,
+        layout_bp,
+        security_bp,
+        visits_bp,
+        errors_bp,
+        health_bp,
+        pages_bp,
+        policies_bp,
+        dev_bp,
+    ):
         app.register_blueprint(blueprint)

@@ -17,3 +17,4 @@ def load() -> None:
     added = load_demo_content()
     click.echo("demo: added " + ", ".join(f"{count} {name}" for name, count in added.items()))
     click.echo("demo accounts: none yet (sign-up arrives with the membership feature)")
+    click.echo("development outbox (e-mails as recipients see them): http://127.0.0.1:5000/ko/dev/outbox")

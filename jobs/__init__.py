@@ -1,5 +1,42 @@
-"""The RQ layer: enqueue helper, job functions (take ids, safe to run twice), worker and cron CLI.
+"""The RQ layer: one enqueue seam, one queue per purpose, jobs that take ids and can run twice.
 
-Empty until the background-work feature lands; it has its own place in the house
-so that nothing else grows a queue of its own meanwhile.
+Without REDIS_URL (the embedded default) a job runs in-process at once; with it,
+the job goes to RQ and a `flask jobs worker` runs it.
 """
+
+import logging
+from collections.abc import Callable
+
+from flask import Flask, current_app
+from redis import Redis
+
+log = logging.getLogger(__name__)
+
+QUEUES = ("emails", "purge", "default")
+JOB_TIMEOUT_SECONDS = 30 * 60
+
+
+def redis_connection() -> Redis:
+    """A Redis client for REDIS_URL."""
+    return Redis.from_url(current_app.config["REDIS_URL"], socket_connect_timeout=5, socket_timeout=30)
+
+
+def enqueue(func: Callable, *args, queue: str = "default") -> None:
+    """Run func(*args) through RQ's queue, or in-process when no Redis is configured."""
+    if queue not in QUEUES:
+        raise ValueError(f"unknown queue {queue!r}")
+    if not current_app.config.get("REDIS_URL"):
+        func(*args)
+        return
+    from rq import Queue
+
+    Queue(queue, connection=redis_connection()).enqueue(func, *args, job_timeout=JOB_TIMEOUT_SECONDS)
+
+
+def init_app(app: Flask) -> None:
+    """Hand committed outbox messages to delivery when each request or command ends."""
+    from jobs.tasks import dispatch_committed_mail
+
+    @app.teardown_appcontext
+    def _dispatch(_exc: BaseException | None) -> None:
+        dispatch_committed_mail()

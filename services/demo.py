@@ -6,7 +6,9 @@ from sqlalchemy import select
 
 from extensions import db
 from models.notice import Notice
+from models.outbox import OutboxMessage
 from services.clock import now_utc
+from services.outbox import queue_email
 
 DEMO_NOTICES = (
     {
@@ -41,7 +43,7 @@ DEMO_NOTICES = (
 
 
 def load_demo_content() -> dict[str, int]:
-    """Add the demo notices that are not there yet; return counts of what was added."""
+    """Add the demo content that is not there yet; return counts of what was added."""
     existing = set(db.session.scalars(select(Notice.title_ko)))
     now = now_utc()
     added = 0
@@ -51,5 +53,11 @@ def load_demo_content() -> dict[str, int]:
         fields = {key: value for key, value in item.items() if key != "days_ago"}
         db.session.add(Notice(published_at=now - timedelta(days=item["days_ago"]), **fields))
         added += 1
+    # One e-mail per language, so the development outbox page has something to show.
+    mails = 0
+    if db.session.scalar(select(OutboxMessage.id).limit(1)) is None:
+        for locale in ("ko", "en"):
+            queue_email(f"demo-{locale}@usnaper.example", "mail_check", locale)
+            mails += 1
     db.session.commit()
-    return {"notices": added}
+    return {"notices": added, "e-mails": mails}

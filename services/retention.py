@@ -8,10 +8,13 @@ Periods come from configuration (RETENTION_MONTHS) with SPEC's defaults.
 import calendar
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+
+D = TypeVar("D", bound=date)
 
 
 @dataclass(frozen=True)
@@ -93,9 +96,9 @@ def period_label(months: int) -> str:
     return ngettext("%(num)d month", "%(num)d months", months)
 
 
-def add_months(start: date, months: int) -> date:
-    """The same day months later, clamped to the month's end (29 Feb -> 28 Feb)."""
+def add_months(start: D, months: int) -> D:
+    """The same day (and time) months later, clamped to the month's end (29 Feb -> 28 Feb)."""
     month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
     last_day = calendar.monthrange(year, month)[1]
-    return date(year, month, min(start.day, last_day))
+    return start.replace(year=year, month=month, day=min(start.day, last_day))

@@ -41,8 +41,14 @@ def app_overrides() -> dict:
 
 
 @pytest.fixture
-def app(backend, app_overrides):
-    """An app with a fresh, empty schema and the shipped policy versions."""
+def app(backend, app_overrides, tmp_path):
+    """An app with a fresh, empty schema and the shipped policy versions.
+
+    SQLite is a file, as under `make run`: an in-memory database shares one
+    connection between everything and would hide transaction bugs.
+    """
+    if backend == "sqlite":
+        app_overrides = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}"} | app_overrides
     application = build_app(config_for(backend, **app_overrides))
     with application.app_context():
         db.drop_all()

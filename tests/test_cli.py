@@ -8,9 +8,9 @@ from models import Notice, PolicyVersion
 
 def test_demo_load_adds_bilingual_notices_once(app, runner):
     first = runner.invoke(args=["demo", "load"])
-    assert first.exit_code == 0 and "added 3 notices" in first.output
+    assert first.exit_code == 0 and "added 3 notices, 2 e-mails" in first.output
     second = runner.invoke(args=["demo", "load"])
-    assert "added 0 notices" in second.output
+    assert "added 0 notices, 0 e-mails" in second.output
     with app.app_context():
         notices = list(db.session.scalars(select(Notice)))
     assert len(notices) == 3

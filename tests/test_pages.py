@@ -10,6 +10,8 @@ KO_CATALOG = Path(__file__).resolve().parent.parent / "translations" / "ko" / "L
 
 # Sample values for each URL argument of a public page; a new argument must be added here.
 SAMPLE_ARGS = {"kind": ["privacy", "terms"], "version": ["1.0"]}
+# Blueprints whose pages are not for the public (tested on their own).
+NOT_PUBLIC = {"dev"}
 
 
 def public_page_urls(app, language: str) -> list[str]:
@@ -20,6 +22,8 @@ def public_page_urls(app, language: str) -> list[str]:
 
         for rule in app.url_map.iter_rules():
             if "GET" not in rule.methods or "lang_code" not in rule.arguments:
+                continue
+            if rule.endpoint.split(".")[0] in NOT_PUBLIC:
                 continue
             others = sorted(rule.arguments - {"lang_code"} - set(rule.defaults or {}))
             missing = [name for name in others if name not in SAMPLE_ARGS]

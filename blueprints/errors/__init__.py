@@ -37,7 +37,12 @@ GENERIC = (_l("Something went wrong"), _l("The request could not be completed.")
 
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
-    """Render any HTTP error as our page, keeping headers such as Allow."""
+    """Render any HTTP error as our page, keeping headers such as Allow.
+
+    An error answer means the request's change is abandoned: roll back whatever
+    it had written so far, so nothing half-done is committed later.
+    """
+    db.session.rollback()
     code = error.code or 500
     title, message = ERROR_TEXTS.get(code, GENERIC)
     headers = [(key, value) for key, value in error.get_headers() if key.lower() != "content-type"]
@@ -51,6 +56,5 @@ def http_error(error: HTTPException):
 
 @bp.app_errorhandler(InternalServerError)
 def internal_error(error: InternalServerError):
-    """An unhandled exception: roll back what it half-wrote, show the 500 page."""
-    db.session.rollback()
+    """An unhandled exception: the 500 page (http_error rolls back what it half-wrote)."""
     return http_error(error)

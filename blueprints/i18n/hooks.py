@@ -2,7 +2,7 @@
 
 from urllib.parse import urlencode
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale
 
 from blueprints.i18n import bp
@@ -34,6 +34,8 @@ def language_context() -> dict:
     each language's home page instead of another address that does not exist.
     """
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # e-mails rendered by jobs
+        return {"current_language": str(get_locale())}
     rule = request.url_rule
     matched = rule is not None and "lang_code" in rule.arguments
     query = urlencode(list(request.args.items(multi=True)))

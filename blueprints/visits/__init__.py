@@ -1,0 +1,26 @@
+"""Record each page visit (the access log the policy's retention table names)."""
+
+import logging
+
+from flask import Blueprint, request
+from werkzeug.wrappers import Response
+
+from services.access_log import record_visit
+
+bp = Blueprint("visits", __name__)
+log = logging.getLogger(__name__)
+
+# Not visits: assets, health probes.
+SKIPPED_ENDPOINTS = {"static", "health.healthz"}
+
+
+@bp.after_app_request
+def log_visit(response: Response) -> Response:
+    """Write the minimum record of this request; a logging failure never breaks the page."""
+    if request.endpoint in SKIPPED_ENDPOINTS:
+        return response
+    try:
+        record_visit(request.method, request.path, response.status_code, None, request.remote_addr)
+    except Exception:  # noqa: BLE001 - the visitor's page matters more than its log line
+        log.warning("access log: could not record a visit", exc_info=True)
+    return response

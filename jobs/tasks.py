@@ -1,0 +1,43 @@
+"""Job functions: each takes ids or nothing, re-loads its state, and is safe to run twice."""
+
+import logging
+from collections.abc import Callable
+
+from jobs import enqueue
+from services import outbox
+from services.purge import purge_expired
+
+log = logging.getLogger(__name__)
+
+RELAY_BATCH = 50
+
+
+def deliver_emails(message_ids: list[int]) -> dict[str, int]:
+    """Deliver outbox messages by id (one SMTP connection for the batch)."""
+    return outbox.deliver(message_ids)
+
+
+def dispatch_committed_mail() -> None:
+    """Enqueue delivery of the messages committed in this context; on failure the relay retries."""
+    ids = outbox.committed_message_ids()
+    if not ids:
+        return
+    try:
+        enqueue(deliver_emails, ids, queue="emails")
+    except Exception:  # noqa: BLE001 - the rows are committed; the relay will pick them up
+        log.warning("outbox: could not enqueue delivery of %s; the relay will retry", ids, exc_info=True)
+
+
+def relay_outbox() -> int:
+    """Re-enqueue messages whose delivery was lost, delayed for retry, or abandoned; return how many."""
+    ids = outbox.due_for_relay()
+    for start in range(0, len(ids), RELAY_BATCH):
+        enqueue(deliver_emails, ids[start : start + RELAY_BATCH], queue="emails")
+    if ids:
+        log.info("outbox relay: re-enqueued %d message(s)", len(ids))
+    return len(ids)
+
+
+def run_daily_maintenance(on_batch: Callable[[int], None] | None = None) -> dict[str, int]:
+    """The daily work: purge every record past its retention date."""
+    return purge_expired(on_batch=on_batch)

@@ -1,0 +1,107 @@
+"""E-mails: rendering an outbox row in its recipient's language, and the transports that send it."""
+
+import logging
+import smtplib
+import ssl
+from contextlib import contextmanager
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, parseaddr
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from models.outbox import OutboxMessage
+from services.clock import now_utc
+
+log = logging.getLogger(__name__)
+
+# Every e-mail the site sends: template name -> subject (placeholders filled from the context).
+EMAIL_SUBJECTS = {
+    "mail_check": _l("Test message from %(site)s"),
+}
+
+
+def build_message(row: OutboxMessage) -> EmailMessage:
+    """A multipart/alternative message (text and HTML) in the recipient's language."""
+    context = dict(row.context or {})
+    with force_locale(row.locale):
+        subject = str(EMAIL_SUBJECTS[row.template]) % (context | {"site": "USNAPER"})
+        text = render_template(f"email/{row.template}.txt", locale=row.locale, **context)
+        html = render_template(f"email/{row.template}.html", locale=row.locale, subject=subject, **context)
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = formataddr(parseaddr(sender))
+    message["To"] = row.recipient
+    message["Date"] = format_datetime(now_utc())
+    # Stable across retries, so a receiving server can recognise a repeat.
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "usnaper.example"
+    message["Message-ID"] = f"<outbox.{row.id}.{int(row.created_at.timestamp())}@{domain}>"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+class ConsoleTransport:
+    """Development: print each message; the dev outbox page shows it as the recipient would."""
+
+    @contextmanager
+    def session(self):
+        """Nothing to open for the console."""
+        yield self
+
+    def send(self, message: EmailMessage) -> None:
+        """Print the message headers and text part."""
+        text = message.get_body(preferencelist=("plain",))
+        log.info(
+            "e-mail (console)\nTo: %s\nSubject: %s\n\n%s",
+            message["To"],
+            message["Subject"],
+            text.get_content() if text else "",
+        )
+
+
+class SMTPTransport:
+    """Real SMTP from MAIL_*: implicit TLS or STARTTLS, login, one connection per batch."""
+
+    def __init__(self, config) -> None:
+        self.config = config
+        self.connection: smtplib.SMTP | None = None
+
+    @contextmanager
+    def session(self):
+        """Open one connection for a batch of messages and close it afterwards."""
+        cfg = self.config
+        context = ssl.create_default_context()
+        if cfg["MAIL_USE_SSL"]:
+            connection = smtplib.SMTP_SSL(
+                cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg["MAIL_TIMEOUT"], context=context
+            )
+        else:
+            connection = smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg["MAIL_TIMEOUT"])
+            if cfg["MAIL_USE_TLS"]:
+                connection.starttls(context=context)
+        try:
+            if cfg["MAIL_USERNAME"]:
+                connection.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
+            self.connection = connection
+            yield self
+        finally:
+            self.connection = None
+            try:
+                connection.quit()
+            except smtplib.SMTPException:
+                connection.close()
+
+    def send(self, message: EmailMessage) -> None:
+        """Send one message over the open connection."""
+        if self.connection is None:
+            raise RuntimeError("SMTPTransport.send() outside session()")
+        self.connection.send_message(message)
+
+
+def transport() -> ConsoleTransport | SMTPTransport:
+    """SMTP when MAIL_SERVER is set, else the console."""
+    cfg = current_app.config
+    return SMTPTransport(cfg) if cfg.get("MAIL_SERVER") else ConsoleTransport()

@@ -1,0 +1,103 @@
+"""Retention storage and the daily purge: nothing kept past its date, nothing purged early."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from extensions import db
+from models import AccessLog, RetentionRecord
+from services.clock import now_utc
+from services.purge import purge_expired
+from services.retention_store import keep, retain_until, subject_key
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_kept_record_holds_a_pseudonym_and_its_purge_date(app):
+    created = datetime(2026, 8, 31, 9, 30, tzinfo=UTC)
+    with app.app_context():
+        record = keep("complaint", "Member@Example.com", {"complaint_id": 7}, now=created)
+        db.session.commit()
+        assert record.retain_until == datetime(2029, 8, 31, 9, 30, tzinfo=UTC)
+        assert record.subject_key == subject_key("member@example.com")
+        assert "example.com" not in record.subject_key and len(record.subject_key) == 64
+        assert retain_until("advertising", created) == datetime(2027, 2, 28, 9, 30, tzinfo=UTC)
+        with pytest.raises(ValueError, match="unknown retention category"):
+            retain_until("forever", created)
+
+
+def test_purge_boundary_one_second_either_side(app):
+    with app.app_context():
+        record = keep("illegal_use", "someone", {}, now=datetime(2020, 1, 1, tzinfo=UTC))
+        db.session.commit()
+        deadline = record.retain_until
+        assert purge_expired(now=deadline - timedelta(seconds=1)) == {}
+        assert count(RetentionRecord) == 1
+        assert purge_expired(now=deadline + timedelta(seconds=1)) == {"illegal_use": 1}
+        assert count(RetentionRecord) == 0
+
+
+def test_purge_works_in_batches_and_keeps_what_is_not_due(app):
+    now = now_utc()
+    with app.app_context():
+        for index in range(10):
+            keep("contract" if index % 2 else "advertising", f"s{index}", {}, now=now - timedelta(days=4000))
+        for index in range(5):
+            keep("contract", f"keep{index}", {}, now=now - timedelta(days=10))
+        db.session.commit()
+        batches = []
+        counts = purge_expired(now=now, batch_size=3, on_batch=batches.append)
+        assert counts == {"advertising": 5, "contract": 5}
+        assert batches == [3, 3, 3, 1]
+        assert count(RetentionRecord) == 5
+        assert purge_expired(now=now) == {}  # a re-run finds nothing more
+
+
+def test_each_request_leaves_a_minimal_access_record(app, client):
+    client.get("/ko/privacy", environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    client.get("/healthz")
+    client.get("/static/css/site.css")
+    with app.app_context():
+        (row,) = db.session.scalars(select(AccessLog)).all()
+        assert (row.method, row.path, row.status, row.member_id) == ("GET", "/ko/privacy", 200, None)
+        assert "203.0.113" not in row.ip_hash and len(row.ip_hash) == 32
+        assert row.retain_until - row.occurred_at > timedelta(days=2 * 365 - 1)
+
+
+def test_access_records_are_purged_after_their_period(app):
+    now = now_utc()
+    with app.app_context():
+        rows = [
+            {
+                "occurred_at": now,
+                "method": "GET",
+                "path": "/",
+                "status": 200,
+                "ip_hash": "x",
+                "retain_until": now + timedelta(seconds=offset),
+            }
+            for offset in (-5, -1, 1, 5)
+        ]
+        db.session.execute(insert(AccessLog), rows)
+        db.session.commit()
+        assert purge_expired(now=now) == {"access_log": 2}
+        assert count(AccessLog) == 2
+
+
+def test_run_daily_command(app, runner):
+    with app.app_context():
+        keep("advertising", "someone", {}, now=datetime(2000, 1, 1, tzinfo=UTC))
+        db.session.commit()
+    result = runner.invoke(args=["jobs", "run-daily"])
+    assert result.exit_code == 0 and "daily: purged 1 advertising" in result.output
+    again = runner.invoke(args=["jobs", "run-daily"])
+    assert "daily: purged nothing" in again.output
+
+
+def test_worker_and_cron_need_redis(runner):
+    for command in (["jobs", "worker"], ["jobs", "cron"]):
+        result = runner.invoke(args=command)
+        assert result.exit_code == 1 and "REDIS_URL is not set" in result.output
