@@ -8,6 +8,7 @@ the jobs and the checks all read the same value.
 import json
 import os
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -125,10 +126,21 @@ def consignee_list(raw: list[dict]) -> list[dict]:
     return raw
 
 
+def mail_sender(raw: str) -> str:
+    """Check the From header: an address, optionally with a display name ("USNAPER <a@b>")."""
+    address = parseaddr(raw)[1]
+    if "@" not in address or raw.count("<") != raw.count(">"):
+        raise ConfigError(f"MAIL_DEFAULT_SENDER is not a usable From address: {raw!r}")
+    return raw
+
+
 class Config:
     """Settings shared by every environment."""
 
     SECRET_KEY = env_str("SECRET_KEY")
+    # Keys the pseudonymous hashes (retention subjects, access-log addresses). Kept apart from
+    # SECRET_KEY so rotating the session key does not break the links retention relies on.
+    PSEUDONYM_KEY = env_str("PSEUDONYM_KEY")
     FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
     SQLALCHEMY_DATABASE_URI = env_str("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'usnaper.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -144,7 +156,7 @@ class Config:
     MAIL_PASSWORD = env_str("MAIL_PASSWORD")
     MAIL_USE_TLS = env_bool("MAIL_USE_TLS", True)
     MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)
-    MAIL_DEFAULT_SENDER = env_str("MAIL_DEFAULT_SENDER", "USNAPER <no-reply@usnaper.example>")
+    MAIL_DEFAULT_SENDER = mail_sender(env_str("MAIL_DEFAULT_SENDER", "USNAPER <no-reply@usnaper.example>"))
     MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 30)
 
     # The outbox: how often delivery is tried, how long a claimed message may stay
@@ -154,6 +166,8 @@ class Config:
     OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
     OUTBOX_RELAY_AFTER_SECONDS = env_int("OUTBOX_RELAY_AFTER_SECONDS", 60)
     PURGE_BATCH_SIZE = env_int("PURGE_BATCH_SIZE", 1000)
+    # Sent and failed e-mails (addresses, context) are deleted this many days after queueing.
+    OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 30)
 
     LANGUAGES = ("ko", "en")
     BABEL_DEFAULT_LOCALE = "ko"
@@ -197,6 +211,8 @@ class Config:
     REQUIRED_IN_PRODUCTION = (
         "SECRET_KEY",
         "FIELD_ENCRYPTION_KEY",
+        "PSEUDONYM_KEY",
+        "MAIL_SERVER",
         "DATABASE_URL",
         "SERVER_NAME",
         "PRIVACY_OFFICER_NAME",
@@ -210,6 +226,9 @@ class Config:
     def prepare(cls) -> list[str]:
         """Fill what this environment may fill; return notes for the start-up log."""
         return []
+
+
+DEV_GENERATED_SECRETS = ("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "PSEUDONYM_KEY")
 
 
 class DevelopmentConfig(Config):
@@ -235,7 +254,7 @@ class DevelopmentConfig(Config):
         Kept on disk so the reloader and the CLI share them; they are throwaway
         values for this machine only, never for production.
         """
-        missing = [name for name in ("SECRET_KEY", "FIELD_ENCRYPTION_KEY") if not getattr(cls, name)]
+        missing = [name for name in DEV_GENERATED_SECRETS if not getattr(cls, name)]
         if not missing:
             return []
         store = INSTANCE_DIR / "dev-secrets.json"
@@ -264,6 +283,7 @@ class TestingConfig(DevelopmentConfig):
     PROPAGATE_EXCEPTIONS = None
     SECRET_KEY = "test-secret-key"  # noqa: S105 - fixed so test sessions are reproducible
     FIELD_ENCRYPTION_KEY = "test-field-key"
+    PSEUDONYM_KEY = "test-pseudonym-key"
     SQLALCHEMY_DATABASE_URI = env_str("TEST_DATABASE_URL", "sqlite://")
     REDIS_URL = None  # embedded mode; tests that need Redis opt in with TEST_REDIS_URL
     SERVER_NAME = "localhost"

@@ -4,15 +4,18 @@ import click
 from email_validator import EmailNotValidError, validate_email
 from flask.cli import AppGroup
 
+from config import Config
 from extensions import db
 from services.outbox import queue_email
+
+LANGUAGES = list(Config.LANGUAGES)
 
 mail = AppGroup("mail", help="E-mail through the outbox.")
 
 
 @mail.command("check")
 @click.argument("address")
-@click.option("--lang", type=click.Choice(["ko", "en"]), default="ko", show_default=True)
+@click.option("--lang", type=click.Choice(LANGUAGES), default=LANGUAGES[0], show_default=True)
 def check(address: str, lang: str) -> None:
     """Queue a test message to ADDRESS; it is delivered like every other e-mail."""
     try:

@@ -17,8 +17,12 @@ JOB_TIMEOUT_SECONDS = 30 * 60
 
 
 def redis_connection() -> Redis:
-    """A Redis client for REDIS_URL."""
-    return Redis.from_url(current_app.config["REDIS_URL"], socket_connect_timeout=5, socket_timeout=30)
+    """The app's Redis client for REDIS_URL (one connection pool per app and URL)."""
+    url = current_app.config["REDIS_URL"]
+    clients = current_app.extensions.setdefault("usnaper_redis", {})
+    if url not in clients:
+        clients[url] = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=30)
+    return clients[url]
 
 
 def enqueue(func: Callable, *args, queue: str = "default") -> None:
@@ -37,6 +41,11 @@ def init_app(app: Flask) -> None:
     """Hand committed outbox messages to delivery when each request or command ends."""
     from jobs.tasks import dispatch_committed_mail
 
+    # Registered after Flask-SQLAlchemy, so it runs before the session is removed.
     @app.teardown_appcontext
     def _dispatch(_exc: BaseException | None) -> None:
+        from extensions import db
+
+        # Whatever the request left uncommitted is abandoned, never committed by delivery.
+        db.session.rollback()
         dispatch_committed_mail()

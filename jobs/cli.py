@@ -2,6 +2,7 @@
 
 import os
 import sys
+import time
 
 import click
 from flask import current_app
@@ -25,7 +26,7 @@ def _require_redis() -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 def worker(queues: tuple[str, ...], burst: bool) -> None:
     """Run an RQ worker for QUEUES (default: all of them) inside the app context."""
-    from rq import Worker
+    from jobs.worker import AppWorker
 
     _require_redis()
     unknown = sorted(set(queues) - set(QUEUES))
@@ -35,7 +36,7 @@ def worker(queues: tuple[str, ...], burst: bool) -> None:
     # never reuse the parent's (dispose without closing the parent's sockets).
     engines = list(db.engines.values())
     os.register_at_fork(after_in_child=lambda: [engine.dispose(close=False) for engine in engines])
-    Worker(list(queues or QUEUES), connection=redis_connection()).work(burst=burst)
+    AppWorker(list(queues or QUEUES), connection=redis_connection()).work(burst=burst)
 
 
 @jobs.command("cron")
@@ -43,9 +44,11 @@ def cron() -> None:
     """Run RQ's cron scheduler with the schedule in jobs/schedule.py (run exactly one)."""
     from rq.cron import CronScheduler
 
-    from jobs.schedule import register_schedule
+    from jobs.schedule import SCHEDULER_TIMEZONE, register_schedule
 
     _require_redis()
+    os.environ["TZ"] = SCHEDULER_TIMEZONE
+    time.tzset()
     scheduler = CronScheduler(connection=redis_connection())
     register_schedule(scheduler)
     scheduler.start()

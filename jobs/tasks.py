@@ -20,24 +20,35 @@ def deliver_emails(message_ids: list[int]) -> dict[str, int]:
 def dispatch_committed_mail() -> None:
     """Enqueue delivery of the messages committed in this context; on failure the relay retries."""
     ids = outbox.committed_message_ids()
-    if not ids:
-        return
-    try:
-        enqueue(deliver_emails, ids, queue="emails")
-    except Exception:  # noqa: BLE001 - the rows are committed; the relay will pick them up
-        log.warning("outbox: could not enqueue delivery of %s; the relay will retry", ids, exc_info=True)
+    for start in range(0, len(ids), RELAY_BATCH):
+        batch = ids[start : start + RELAY_BATCH]
+        try:
+            enqueue(deliver_emails, batch, queue="emails")
+        except Exception:  # noqa: BLE001 - the rows are committed; the relay will pick them up
+            log.warning(
+                "outbox: could not enqueue delivery of %s; the relay will retry", batch, exc_info=True
+            )
 
 
 def relay_outbox() -> int:
     """Re-enqueue messages whose delivery was lost, delayed for retry, or abandoned; return how many."""
+    failed = outbox.fail_abandoned()
+    if failed:
+        log.error("outbox relay: %d message(s) failed: every attempt's worker died", failed)
     ids = outbox.due_for_relay()
     for start in range(0, len(ids), RELAY_BATCH):
-        enqueue(deliver_emails, ids[start : start + RELAY_BATCH], queue="emails")
+        batch = ids[start : start + RELAY_BATCH]
+        outbox.mark_enqueued(batch)
+        enqueue(deliver_emails, batch, queue="emails")
     if ids:
         log.info("outbox relay: re-enqueued %d message(s)", len(ids))
     return len(ids)
 
 
 def run_daily_maintenance(on_batch: Callable[[int], None] | None = None) -> dict[str, int]:
-    """The daily work: purge every record past its retention date."""
-    return purge_expired(on_batch=on_batch)
+    """The daily work: purge every record past its retention date, and old finished e-mails."""
+    counts = purge_expired(on_batch=on_batch)
+    finished = outbox.purge_finished()
+    if finished:
+        counts["outbox"] = finished
+    return counts

@@ -32,6 +32,11 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by each claim; only the holder of the current token may finish the row, so a
+    # worker that outlived its lease cannot overwrite the next owner's outcome.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    # When the relay last handed the row to a queue, so a backlog is not enqueued again and again.
+    enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:

@@ -7,6 +7,6 @@ from flask import current_app
 
 
 def keyed_hash(value: str, purpose: str, length: int = 32) -> str:
-    """HMAC-SHA256 of value under a key derived from SECRET_KEY for this purpose, as hex."""
-    key = hmac.new(current_app.config["SECRET_KEY"].encode(), purpose.encode(), hashlib.sha256).digest()
+    """HMAC-SHA256 of value under a key derived from PSEUDONYM_KEY for this purpose, as hex."""
+    key = hmac.new(current_app.config["PSEUDONYM_KEY"].encode(), purpose.encode(), hashlib.sha256).digest()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:length]

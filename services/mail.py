@@ -16,6 +16,9 @@ from services.clock import now_utc
 
 log = logging.getLogger(__name__)
 
+# Names the templates receive from delivery itself; a queued context may not use them.
+RESERVED_CONTEXT_KEYS = frozenset({"locale", "subject"})
+
 # Every e-mail the site sends: template name -> subject (placeholders filled from the context).
 EMAIL_SUBJECTS = {
     "mail_check": _l("Test message from %(site)s"),
@@ -80,9 +83,9 @@ class SMTPTransport:
             )
         else:
             connection = smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg["MAIL_TIMEOUT"])
-            if cfg["MAIL_USE_TLS"]:
-                connection.starttls(context=context)
         try:
+            if cfg["MAIL_USE_TLS"] and not cfg["MAIL_USE_SSL"]:
+                connection.starttls(context=context)
             if cfg["MAIL_USERNAME"]:
                 connection.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
             self.connection = connection
@@ -102,6 +105,11 @@ class SMTPTransport:
 
 
 def transport() -> ConsoleTransport | SMTPTransport:
-    """SMTP when MAIL_SERVER is set, else the console."""
+    """SMTP when MAIL_SERVER is set; the console only in development and tests."""
     cfg = current_app.config
-    return SMTPTransport(cfg) if cfg.get("MAIL_SERVER") else ConsoleTransport()
+    if cfg.get("MAIL_SERVER"):
+        return SMTPTransport(cfg)
+    if current_app.debug or current_app.testing:
+        return ConsoleTransport()
+    # Printing real mail to a server log and calling it sent would lose it silently.
+    raise RuntimeError("MAIL_SERVER is not set: e-mail cannot be delivered")

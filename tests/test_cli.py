@@ -13,8 +13,8 @@ def test_demo_load_adds_bilingual_notices_once(app, runner):
     assert "added 0 notices, 0 e-mails" in second.output
     with app.app_context():
         notices = list(db.session.scalars(select(Notice)))
-    assert len(notices) == 3
-    assert all(n.title_ko and n.title_en and n.body_ko and n.body_en for n in notices)
+        assert len(notices) == 3
+        assert all(n.title_ko and n.title_en and n.body_ko and n.body_en for n in notices)
 
 
 def test_demo_notices_show_on_home(client, runner):

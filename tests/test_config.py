@@ -29,14 +29,15 @@ def test_production_starts_when_everything_is_given(monkeypatch):
 
 def test_development_generates_and_keeps_throwaway_secrets(monkeypatch, tmp_path):
     monkeypatch.setattr(config, "INSTANCE_DIR", tmp_path)
-    fresh = type("FreshDev", (DevelopmentConfig,), {"SECRET_KEY": None, "FIELD_ENCRYPTION_KEY": None})
+    unset = dict.fromkeys(config.DEV_GENERATED_SECRETS)
+    fresh = type("FreshDev", (DevelopmentConfig,), dict(unset))
     notes = fresh.prepare()
-    assert len(notes) == 2 and all("throwaway" in note for note in notes)
+    assert len(notes) == 3 and all("throwaway" in note for note in notes)
     store = tmp_path / "dev-secrets.json"
     assert store.stat().st_mode & 0o777 == 0o600
     saved = json.loads(store.read_text())
     assert saved["SECRET_KEY"] == fresh.SECRET_KEY and len(fresh.SECRET_KEY) >= 32
-    again = type("AgainDev", (DevelopmentConfig,), {"SECRET_KEY": None, "FIELD_ENCRYPTION_KEY": None})
+    again = type("AgainDev", (DevelopmentConfig,), dict(unset))
     assert again.prepare() == []
     assert again.SECRET_KEY == fresh.SECRET_KEY
 

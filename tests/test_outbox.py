@@ -58,7 +58,9 @@ def app_with_mail_route(app):
 
 def rows(app) -> list[OutboxMessage]:
     with app.app_context():
-        return list(db.session.scalars(select(OutboxMessage)))
+        found = list(db.session.scalars(select(OutboxMessage)))
+        db.session.expunge_all()
+        return found
 
 
 def test_committed_message_is_delivered_once_after_the_request(app_with_mail_route, mailer):
@@ -102,8 +104,9 @@ def test_claim_is_atomic(app):
         message = outbox.queue_email("a@example.com", "mail_check", "ko")
         db.session.commit()
         outbox.committed_message_ids()  # not delivered here: the test claims by hand
-        assert outbox.claim(message.id) is True
-        assert outbox.claim(message.id) is False
+        token = outbox.claim(message.id)
+        assert isinstance(token, str) and len(token) == 32
+        assert outbox.claim(message.id) is None
 
 
 def test_two_workers_racing_claim_one_message_once(app):
@@ -116,7 +119,7 @@ def test_two_workers_racing_claim_one_message_once(app):
     def racer():
         with app.app_context():
             start.wait()
-            results.append(outbox.claim(message_id))
+            results.append(outbox.claim(message_id) is not None)
 
     threads = [threading.Thread(target=racer) for _ in range(4)]
     for thread in threads:
@@ -198,3 +201,151 @@ def test_mail_check_command(app, runner, mailer):
     assert good.exit_code == 0 and "queued" in good.output
     (row,) = rows(app)
     assert row.recipient == "Someone@example.com" and row.locale == "en"
+
+
+def queued(app, locale: str = "ko") -> int:
+    """Commit one message without delivering it (the test drives delivery)."""
+    with app.app_context():
+        message_id = outbox.queue_email("a@example.com", "mail_check", locale).id
+        db.session.commit()
+        outbox.committed_message_ids()
+    return message_id
+
+
+def test_a_worker_that_lost_its_claim_cannot_overwrite_the_next_owner(app):
+    message_id = queued(app)
+    with app.app_context():
+        late = outbox.claim(message_id)
+        db.session.get(OutboxMessage, message_id).claimed_at = now_utc() - timedelta(hours=1)
+        db.session.commit()
+        current = outbox.claim(message_id)  # the lease ran out: another worker takes over
+        assert current and current != late
+        assert outbox.record_failure(message_id, late, ConnectionError("late")) == "retry"
+        row = db.session.get(OutboxMessage, message_id)
+        assert row.status == "sending" and row.claim_token == current  # untouched
+        assert outbox._finish(message_id, current, status="sent", sent_at=now_utc())
+        assert db.session.get(OutboxMessage, message_id).status == "sent"
+
+
+@pytest.mark.parametrize("app_overrides", [{"OUTBOX_MAX_ATTEMPTS": 2, "OUTBOX_LEASE_SECONDS": 60}])
+def test_a_message_whose_workers_keep_dying_ends_failed(app):
+    from jobs.tasks import relay_outbox
+
+    message_id = queued(app)
+    with app.app_context():
+        for _ in range(2):
+            assert outbox.claim(message_id)
+            db.session.get(OutboxMessage, message_id).claimed_at = now_utc() - timedelta(minutes=5)
+            db.session.commit()
+        assert outbox.claim(message_id) is None  # no attempts left
+        relay_outbox()
+        row = db.session.get(OutboxMessage, message_id)
+        assert row.status == "failed" and "abandoned" in row.last_error
+
+
+def test_a_message_that_cannot_be_rendered_fails_at_once(app, mailer):
+    with app.app_context():
+        row = OutboxMessage(recipient="a@example.com", template="no_such_template", locale="ko")
+        db.session.add(row)
+        db.session.commit()
+        assert outbox.deliver([row.id]) == {"sent": 0, "retry": 0, "failed": 1, "skipped": 0}
+        failed = db.session.get(OutboxMessage, row.id)
+        assert failed.status == "failed" and "could not render" in failed.last_error
+
+
+def test_smtp_refusing_the_address_is_permanent(app, monkeypatch):
+    import smtplib
+
+    class Refusing(RecordingTransport):
+        def send(self, message):
+            raise smtplib.SMTPRecipientsRefused({"a@example.com": (550, b"no such user")})
+
+    monkeypatch.setattr("services.outbox.transport", Refusing)
+    message_id = queued(app)
+    with app.app_context():
+        assert outbox.deliver([message_id])["failed"] == 1
+
+
+def test_message_id_is_the_same_on_every_attempt(app):
+    message_id = queued(app)
+    with app.app_context():
+        row = db.session.get(OutboxMessage, message_id)
+        first, second = build_message(row)["Message-ID"], build_message(row)["Message-ID"]
+    assert first == second and first.startswith(f"<outbox.{message_id}.")
+
+
+def test_savepoint_rollback_does_not_lose_the_outer_message(app, mailer):
+    with app.app_context():
+        outbox.queue_email("a@example.com", "mail_check", "ko")
+        with db.session.begin_nested() as savepoint:
+            outbox.queue_email("b@example.com", "mail_check", "ko")
+            savepoint.rollback()
+        db.session.commit()
+    assert [message["To"] for message in mailer.sent] == ["a@example.com"]
+
+
+def test_inline_delivery_never_commits_what_the_request_left_unfinished(app_with_mail_route, mailer):
+    from models import Notice
+
+    @app_with_mail_route.post("/<lang:lang_code>/_test/half")
+    def half_done():
+        outbox.queue_email("member@example.com", "mail_check", "en")
+        db.session.commit()
+        db.session.add(Notice(title_ko="미완", title_en="half", body_ko="x", body_en="x"))
+        return "left uncommitted"
+
+    app_with_mail_route.test_client().post("/ko/_test/half")
+    assert len(mailer.sent) == 1
+    with app_with_mail_route.app_context():
+        assert db.session.scalars(select(Notice)).all() == []
+
+
+@pytest.mark.parametrize("app_overrides", [{"OUTBOX_RELAY_AFTER_SECONDS": 0, "OUTBOX_LEASE_SECONDS": 300}])
+def test_the_relay_does_not_enqueue_a_backlog_again_and_again(app, monkeypatch):
+    from jobs import tasks
+
+    handed = []
+    monkeypatch.setattr(tasks, "enqueue", lambda func, ids, queue: handed.append(list(ids)))
+    message_id = queued(app)
+    with app.app_context():
+        assert tasks.relay_outbox() == 1
+        assert tasks.relay_outbox() == 0  # still in its queue
+    assert handed == [[message_id]]
+
+
+@pytest.mark.parametrize(
+    ("recipient", "context"),
+    [("not-an-address", {}), ("a@example.com\r\nBcc: x@example.com", {}), ("a@example.com", {"locale": "x"})],
+)
+def test_bad_messages_are_refused_when_queued(app, recipient, context):
+    with app.app_context(), pytest.raises(ValueError):
+        outbox.queue_email(recipient, "mail_check", "ko", context)
+
+
+def test_finished_messages_are_purged_after_the_keep_period(app):
+    with app.app_context():
+        old = now_utc() - timedelta(days=app.config["OUTBOX_KEEP_DAYS"] + 1)
+        for status in ("sent", "failed", "pending"):
+            db.session.add(
+                OutboxMessage(
+                    recipient="a@example.com",
+                    template="mail_check",
+                    locale="ko",
+                    status=status,
+                    created_at=old,
+                )
+            )
+        db.session.add(
+            OutboxMessage(recipient="b@example.com", template="mail_check", locale="ko", status="sent")
+        )
+        db.session.commit()
+        assert outbox.purge_finished() == 2
+        assert sorted(row.status for row in db.session.scalars(select(OutboxMessage))) == ["pending", "sent"]
+
+
+def test_production_refuses_to_print_mail_instead_of_sending_it(app, monkeypatch):
+    from services.mail import transport
+
+    app.testing = False
+    with app.app_context(), pytest.raises(RuntimeError, match="MAIL_SERVER"):
+        transport()

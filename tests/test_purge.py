@@ -7,7 +7,8 @@ from sqlalchemy import func, insert, select
 
 from extensions import db
 from models import AccessLog, RetentionRecord
-from services.clock import now_utc
+from services.clock import SEOUL, now_utc
+from services.keys import keyed_hash
 from services.purge import purge_expired
 from services.retention_store import keep, retain_until, subject_key
 
@@ -21,10 +22,13 @@ def test_kept_record_holds_a_pseudonym_and_its_purge_date(app):
     with app.app_context():
         record = keep("complaint", "Member@Example.com", {"complaint_id": 7}, now=created)
         db.session.commit()
-        assert record.retain_until == datetime(2029, 8, 31, 9, 30, tzinfo=UTC)
-        assert record.subject_key == subject_key("member@example.com")
-        assert "example.com" not in record.subject_key and len(record.subject_key) == 64
-        assert retain_until("advertising", created) == datetime(2027, 2, 28, 9, 30, tzinfo=UTC)
+        # 09:30 UTC is 18:30 on 31 August in Seoul: gone at the start of 31 August 2029 there.
+        assert record.retain_until == datetime(2029, 8, 31, tzinfo=SEOUL)
+        assert record.subject_key == keyed_hash("member@example.com", "retention-subject", length=64)
+        assert record.subject_key == subject_key(" MEMBER@example.com")
+        assert retain_until("advertising", created) == datetime(2027, 2, 28, tzinfo=SEOUL)
+        late_evening = datetime(2026, 8, 31, 16, 0, tzinfo=UTC)  # already 1 September in Seoul
+        assert retain_until("advertising", late_evening) == datetime(2027, 3, 1, tzinfo=SEOUL)
         with pytest.raises(ValueError, match="unknown retention category"):
             retain_until("forever", created)
 
@@ -63,7 +67,8 @@ def test_each_request_leaves_a_minimal_access_record(app, client):
     with app.app_context():
         (row,) = db.session.scalars(select(AccessLog)).all()
         assert (row.method, row.path, row.status, row.member_id) == ("GET", "/ko/privacy", 200, None)
-        assert "203.0.113" not in row.ip_hash and len(row.ip_hash) == 32
+        assert row.ip_hash == keyed_hash("203.0.113.9", "access-log-ip")
+        assert row.retain_until == retain_until("access_log", row.occurred_at)
         assert row.retain_until - row.occurred_at > timedelta(days=2 * 365 - 1)
 
 

@@ -44,6 +44,8 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('claim_token', sa.String(length=32), nullable=True),
+    sa.Column('enqueued_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name=op.f('ck_outbox_messages_status')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_messages'))
