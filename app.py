@@ -6,7 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_from_env
-from extensions import babel, csrf, db, migrate
+from extensions import babel, csrf, db, login_manager, migrate
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     migrate.init_app(app, db, render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
+    login_manager.init_app(app)
     jobs.init_app(app)
     register_blueprints(app)
     register_commands(app)

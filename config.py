@@ -203,6 +203,10 @@ class Config:
     HSTS_SECONDS = 0
     POLICY_DRIFT_IS_FATAL = False
 
+    BCRYPT_COST = env_int("BCRYPT_COST", 12)
+    SIGNIN_MAX_FAILURES_PER_ACCOUNT = env_int("SIGNIN_MAX_FAILURES_PER_ACCOUNT", 5)
+    SIGNIN_MAX_FAILURES_PER_ADDRESS = env_int("SIGNIN_MAX_FAILURES_PER_ADDRESS", 20)
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = 3600
@@ -282,6 +286,7 @@ class TestingConfig(DevelopmentConfig):
     TESTING = True
     PROPAGATE_EXCEPTIONS = None
     SECRET_KEY = "test-secret-key"  # noqa: S105 - fixed so test sessions are reproducible
+    BCRYPT_COST = 4  # the minimum: tests check behaviour, not hashing speed
     FIELD_ENCRYPTION_KEY = "test-field-key"
     PSEUDONYM_KEY = "test-pseudonym-key"
     SQLALCHEMY_DATABASE_URI = env_str("TEST_DATABASE_URL", "sqlite://")

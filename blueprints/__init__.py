@@ -8,6 +8,7 @@ from blueprints.policies.converters import VersionConverter
 
 def register_blueprints(app: Flask) -> None:
     """Attach every feature's blueprint to the app (the language converter first)."""
+    from blueprints.auth import bp as auth_bp
     from blueprints.dev import bp as dev_bp
     from blueprints.errors import bp as errors_bp
     from blueprints.health import bp as health_bp
@@ -29,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
         health_bp,
         pages_bp,
         policies_bp,
+        auth_bp,
         dev_bp,
     ):
         app.register_blueprint(blueprint)

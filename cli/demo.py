@@ -3,7 +3,7 @@
 import click
 from flask.cli import AppGroup
 
-from services.demo import load_demo_content
+from services.demo import DEMO_MEMBER, load_demo_content
 
 
 @click.group(cls=AppGroup)
@@ -16,5 +16,9 @@ def load() -> None:
     """Load the bilingual demo content; what is already there is not added again."""
     added = load_demo_content()
     click.echo("demo: added " + ", ".join(f"{count} {name}" for name, count in added.items()))
-    click.echo("demo accounts: none yet (sign-up arrives with the membership feature)")
+    click.echo(
+        f"demo accounts (sign in at http://127.0.0.1:5000/ko/signin):\n"
+        f"  member        {DEMO_MEMBER['email']} / {DEMO_MEMBER['password']}\n"
+        "  photographer, moderator, privacy officer: not yet (their features have not landed)"
+    )
     click.echo("development outbox (e-mails as recipients see them): http://127.0.0.1:5000/ko/dev/outbox")

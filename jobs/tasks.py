@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from jobs import enqueue
 from services import outbox
+from services.members import purge_unverified
 from services.purge import purge_expired
 
 log = logging.getLogger(__name__)
@@ -46,9 +47,9 @@ def relay_outbox() -> int:
 
 
 def run_daily_maintenance(on_batch: Callable[[int], None] | None = None) -> dict[str, int]:
-    """The daily work: purge every record past its retention date, and old finished e-mails."""
+    """The daily work: purge expired records, old finished e-mails and never-verified signups."""
     counts = purge_expired(on_batch=on_batch)
-    finished = outbox.purge_finished()
-    if finished:
-        counts["outbox"] = finished
+    for name, count in (("outbox", outbox.purge_finished()), ("unverified_signup", purge_unverified())):
+        if count:
+            counts[name] = count
     return counts

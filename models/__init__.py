@@ -1,9 +1,21 @@
 """SQLAlchemy models, one module per domain; importing this package registers them all."""
 
 from models.access_log import AccessLog
+from models.consent import ConsentEvent
+from models.member import Member
 from models.notice import Notice
 from models.outbox import OutboxMessage
 from models.policy import PolicyVersion
 from models.retention import RetentionRecord
+from models.throttle import ThrottleCounter
 
-__all__ = ["AccessLog", "Notice", "OutboxMessage", "PolicyVersion", "RetentionRecord"]
+__all__ = [
+    "AccessLog",
+    "ConsentEvent",
+    "Member",
+    "Notice",
+    "OutboxMessage",
+    "PolicyVersion",
+    "RetentionRecord",
+    "ThrottleCounter",
+]

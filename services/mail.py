@@ -22,6 +22,9 @@ RESERVED_CONTEXT_KEYS = frozenset({"locale", "subject"})
 # Every e-mail the site sends: template name -> subject (placeholders filled from the context).
 EMAIL_SUBJECTS = {
     "mail_check": _l("Test message from %(site)s"),
+    "verify_email": _l("Confirm your e-mail address for %(site)s"),
+    "signup_attempt": _l("Someone tried to join %(site)s with your address"),
+    "password_reset": _l("Choose a new %(site)s password"),
 }
 
 

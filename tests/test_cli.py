@@ -8,9 +8,10 @@ from models import Notice, PolicyVersion
 
 def test_demo_load_adds_bilingual_notices_once(app, runner):
     first = runner.invoke(args=["demo", "load"])
-    assert first.exit_code == 0 and "added 3 notices, 2 e-mails" in first.output
+    assert first.exit_code == 0 and "added 3 notices, 2 e-mails, 1 members" in first.output
+    assert "member@usnaper.example / demo-member-password" in first.output
     second = runner.invoke(args=["demo", "load"])
-    assert "added 0 notices, 0 e-mails" in second.output
+    assert "added 0 notices, 0 e-mails, 0 members" in second.output
     with app.app_context():
         notices = list(db.session.scalars(select(Notice)))
         assert len(notices) == 3
@@ -31,3 +32,12 @@ def test_policies_sync_command(app, runner):
     assert result.exit_code == 0 and "2 shipped version(s) added" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(PolicyVersion)) == 2
+
+
+def test_demo_member_can_sign_in(client, runner):
+    runner.invoke(args=["demo", "load"])
+    response = client.post(
+        "/ko/signin", data={"email": "member@usnaper.example", "password": "demo-member-password"}
+    )
+    assert response.status_code == 302
+    assert "데모 회원" in client.get("/ko/").get_data(as_text=True)

@@ -21,14 +21,6 @@ COMING_SOON = {
         _l("Boards"),
         _l("The community boards open soon: free talk, questions and shoot reviews."),
     ),
-    "signin": (
-        _l("Sign in"),
-        _l("Signing in opens together with membership, soon."),
-    ),
-    "signup": (
-        _l("Sign up"),
-        _l("Membership opens soon: you will be able to sign up, book photographers and post on the boards."),
-    ),
 }
 
 

@@ -1,0 +1,144 @@
+"""Views of the auth blueprint."""
+
+from flask import (
+    current_app,
+    flash,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+
+from blueprints.auth import bp
+from blueprints.auth.forms import ForgotPasswordForm, ResetPasswordForm, SigninForm, SignoutForm, SignupForm
+from services.auth import authenticate, request_password_reset, reset_password
+from services.clock import now_utc
+from services.members import MembershipError, SignupRequest, sign_up, verify_email
+
+MESSAGES = {
+    "under_age": _l("Only people aged %(age)d or older can join USNAPER."),
+    "consent_required": _l("Joining needs both required consents."),
+    "too_short": _l("Use at least 10 characters."),
+    "too_long": _l("Use at most 256 characters."),
+    "invalid": _l("The e-mail address or password is not right."),
+    "throttled": _l("Too many failed attempts. Please wait 15 minutes and try again."),
+    "unverified": _l("Please verify your e-mail address first: open the link we sent you."),
+    "token_expired": _l("This link has expired. Please ask for a new one."),
+    "token_invalid": _l("This link is not valid. Please check that you copied all of it."),
+    "token_used": _l("This link has already been used."),
+}
+
+
+def message_for(error: MembershipError, **values) -> str:
+    """The visitor-facing message for a refused request."""
+    return str(MESSAGES[error.code]) % values if values else str(MESSAGES[error.code])
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    """Join: required items, optional items, separate consents, the 14+ age gate."""
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            sign_up(
+                SignupRequest(
+                    email=form.email.data,
+                    password=form.password.data,
+                    name=form.name.data,
+                    birth_date=form.birth_date.data,
+                    language=str(get_locale()),
+                    phone=form.phone.data or None,
+                    preferred_region=form.preferred_region.data or None,
+                    consents={name: form[name].data for name in SignupRequest.consent_fields()},
+                )
+            )
+        except MembershipError as error:
+            target = form[error.field].errors if error.field else form.form_errors
+            target.append(message_for(error, age=current_app.config["MIN_SIGNUP_AGE"]))
+        else:
+            return redirect(url_for("auth.signup_sent"))
+    return render_template("auth/signup.html", form=form), 400 if form.errors or form.form_errors else 200
+
+
+@bp.get("/signup/sent")
+def signup_sent():
+    """Check your mailbox (the same page whether the address was new or taken)."""
+    return render_template("auth/signup_sent.html")
+
+
+@bp.get("/verify/<token>")
+def verify(token: str):
+    """Activate an account from the link in the verification e-mail."""
+    try:
+        verify_email(token)
+    except MembershipError as error:
+        return render_template("auth/link_problem.html", message=message_for(error)), 400
+    flash(_l("Your e-mail address is verified. You can sign in now."), "success")
+    return redirect(url_for("auth.signin"))
+
+
+@bp.route("/signin", methods=["GET", "POST"])
+def signin():
+    """Sign in with e-mail and password; the session starts afresh."""
+    form = SigninForm()
+    if form.validate_on_submit():
+        try:
+            member = authenticate(form.email.data, form.password.data, request.remote_addr or "")
+        except MembershipError as error:
+            form.form_errors.append(message_for(error))
+            return render_template("auth/signin.html", form=form), 429 if error.code == "throttled" else 400
+        session.clear()  # nothing from before sign-in carries over
+        login_user(member)
+        session["signed_in_at"] = now_utc().isoformat()
+        flash(_l("Welcome back. On a shared computer, remember to sign out when you leave."), "success")
+        return redirect(url_for("pages.home", lang_code=member.language))
+    return render_template("auth/signin.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/signout")
+def signout():
+    """End this session (a POST with a CSRF token, never a link)."""
+    form = SignoutForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("pages.home"))
+    logout_user()
+    session.clear()
+    flash(_l("You are signed out."), "success")
+    return redirect(url_for("pages.home"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    """Ask for a reset link; the answer is the same whether or not the address is a member's."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        request_password_reset(form.email.data)
+        flash(_l("If that address belongs to a member, a reset link is on its way."), "info")
+        return redirect(url_for("auth.signin"))
+    return render_template("auth/forgot_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    """Choose a new password from a reset link."""
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            reset_password(token, form.password.data)
+        except MembershipError as error:
+            return render_template("auth/link_problem.html", message=message_for(error)), 400
+        flash(_l("Your password is changed. Please sign in with the new one."), "success")
+        return redirect(url_for("auth.signin"))
+    return render_template("auth/reset_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.app_context_processor
+def signout_form() -> dict:
+    """The header's sign-out button needs a form (and its CSRF token) on every page."""
+    signed_in = has_request_context() and getattr(current_user, "is_authenticated", False)
+    return {"signout_form": SignoutForm() if signed_in else None}

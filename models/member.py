@@ -1,0 +1,47 @@
+"""Members: the people who signed up (14 or older), and what they chose to tell us."""
+
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, Date, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from extensions import db
+from models.types import UTCDateTime, utcnow
+
+MEMBER_STATUSES = ("pending", "active", "dormant")
+
+
+class Member(UserMixin, db.Model):
+    """A member account; 'pending' until the e-mail address is verified."""
+
+    __tablename__ = "members"
+    __table_args__ = (CheckConstraint("status IN ('pending', 'active', 'dormant')", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    # Lower-cased address: uniqueness is case-insensitive on every database.
+    email_key: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[date] = mapped_column(Date)
+    phone_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    preferred_region: Mapped[str | None] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8), default="ko")
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    # Bumped to end every session of this member at once (withdrawal, password change).
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_active_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    def get_id(self) -> str:
+        """Flask-Login's session id: the member id and the session version together."""
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
+
+    def __repr__(self) -> str:
+        return f"<Member {self.id} {self.status}>"

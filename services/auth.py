@@ -1,0 +1,100 @@
+"""Signing in and resetting a password: no enumeration, throttled guessing (SPEC §13)."""
+
+import secrets
+from datetime import timedelta
+from functools import lru_cache
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from extensions import db
+from models.member import Member
+from services import throttle
+from services.clock import now_utc
+from services.members import MembershipError, email_key, find_member_by_email
+from services.outbox import queue_email
+from services.passwords import check_password, hash_password, needs_rehash, password_problem
+
+RESET_SALT = "password-reset"
+RESET_MAX_AGE = timedelta(hours=1)
+THROTTLE_WINDOW = timedelta(minutes=15)
+
+
+@lru_cache(maxsize=4)
+def _unknown_member_hash(cost: int) -> str:
+    """Checked when the address is unknown, so both paths cost one bcrypt check at the same cost."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def authenticate(email: str, password: str, address: str) -> Member:
+    """The member these credentials belong to, or MembershipError('invalid' | 'throttled' | 'unverified')."""
+    cfg = current_app.config
+    account = email_key(email)
+    if throttle.is_blocked("account", account, cfg["SIGNIN_MAX_FAILURES_PER_ACCOUNT"]) or throttle.is_blocked(
+        "address", address, cfg["SIGNIN_MAX_FAILURES_PER_ADDRESS"]
+    ):
+        raise MembershipError("throttled")
+    member = find_member_by_email(email)
+    stored = member.password_hash if member else _unknown_member_hash(cfg["BCRYPT_COST"])
+    matches = check_password(password, stored)
+    if member is None or not matches:
+        throttle.record_failure("account", account, THROTTLE_WINDOW)
+        throttle.record_failure("address", address, THROTTLE_WINDOW)
+        db.session.commit()
+        raise MembershipError("invalid")
+    if member.status == "pending":
+        raise MembershipError("unverified")
+    throttle.clear("account", account)
+    if needs_rehash(member.password_hash):
+        member.password_hash = hash_password(password)
+    member.last_active_at = now_utc()
+    db.session.commit()
+    return member
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def request_password_reset(email: str) -> None:
+    """E-mail a reset link when the address belongs to a member; say nothing either way."""
+    member = find_member_by_email(email)
+    if member is None:
+        return
+    # The token carries a piece of the current hash: it stops working once the password changes.
+    token = _serializer().dumps({"m": member.id, "h": member.password_hash[-16:]})
+    queue_email(member.email, "password_reset", member.language, {"token": token})
+    db.session.commit()
+
+
+def reset_password(token: str, new_password: str) -> Member:
+    """Set a new password from a reset link (once, within an hour) and end every other session."""
+    try:
+        data = _serializer().loads(token, max_age=int(RESET_MAX_AGE.total_seconds()))
+    except SignatureExpired:
+        raise MembershipError("token_expired") from None
+    except BadSignature:
+        raise MembershipError("token_invalid") from None
+    member = db.session.get(Member, data.get("m")) if isinstance(data, dict) else None
+    if member is None or member.password_hash[-16:] != data.get("h"):
+        raise MembershipError("token_used")
+    problem = password_problem(new_password)
+    if problem:
+        raise MembershipError(problem, "password")
+    member.password_hash = hash_password(new_password)
+    member.session_version += 1
+    if member.status == "pending":  # the link proved the address too
+        member.status, member.email_verified_at = "active", now_utc()
+    db.session.commit()
+    return member
+
+
+def load_member(session_id: str) -> Member | None:
+    """Flask-Login's loader: the member whose id and session version match, if still active."""
+    member_id, _, version = session_id.partition(":")
+    if not member_id.isdigit() or not version.isdigit():
+        return None
+    member = db.session.get(Member, int(member_id))
+    if member is None or member.session_version != int(version) or member.status != "active":
+        return None
+    return member
