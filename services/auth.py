@@ -5,12 +5,12 @@ from datetime import timedelta
 from functools import lru_cache
 
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from extensions import db
 from models.member import Member
 from services import throttle
 from services.clock import now_utc
+from services.link_tokens import LinkTokenError, make_token, member_from_token
 from services.members import MembershipError, email_key, find_member_by_email
 from services.outbox import queue_email
 from services.passwords import check_password, hash_password, needs_rehash, password_problem
@@ -52,17 +52,13 @@ def authenticate(email: str, password: str, address: str) -> Member:
     return member
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
-
-
 def request_password_reset(email: str) -> None:
     """E-mail a reset link when the address belongs to a member; say nothing either way."""
     member = find_member_by_email(email)
     if member is None:
         return
     # The token carries a piece of the current hash: it stops working once the password changes.
-    token = _serializer().dumps({"m": member.id, "h": member.password_hash[-16:]})
+    token = make_token(RESET_SALT, {"m": member.id, "h": member.password_hash[-16:]})
     queue_email(member.email, "password_reset", member.language, {"token": token})
     db.session.commit()
 
@@ -70,13 +66,10 @@ def request_password_reset(email: str) -> None:
 def reset_password(token: str, new_password: str) -> Member:
     """Set a new password from a reset link (once, within an hour) and end every other session."""
     try:
-        data = _serializer().loads(token, max_age=int(RESET_MAX_AGE.total_seconds()))
-    except SignatureExpired:
-        raise MembershipError("token_expired") from None
-    except BadSignature:
-        raise MembershipError("token_invalid") from None
-    member = db.session.get(Member, data.get("m")) if isinstance(data, dict) else None
-    if member is None or member.password_hash[-16:] != data.get("h"):
+        member, data = member_from_token(RESET_SALT, token, RESET_MAX_AGE)
+    except LinkTokenError as error:
+        raise MembershipError(error.code) from None
+    if member.password_hash[-16:] != data.get("h"):
         raise MembershipError("token_used")
     problem = password_problem(new_password)
     if problem:

@@ -4,8 +4,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, select
 
 from extensions import db
@@ -14,6 +12,7 @@ from models.member import Member
 from services.age import is_old_enough
 from services.clock import now_utc
 from services.field_crypto import encrypt_field
+from services.link_tokens import LinkTokenError, make_token, member_from_token
 from services.outbox import queue_email
 from services.passwords import hash_password, password_problem
 from services.policies import current_version
@@ -122,25 +121,18 @@ def sign_up(request: SignupRequest) -> Member | None:
     return member
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=VERIFY_SALT)
-
-
 def verification_token(member: Member) -> str:
     """A signed link token naming the member and the address being verified."""
-    return _serializer().dumps({"m": member.id, "e": member.email_key})
+    return make_token(VERIFY_SALT, {"m": member.id, "e": member.email_key})
 
 
 def verify_email(token: str) -> Member:
     """Activate the member a verification token names; a token works once, within 48 hours."""
     try:
-        data = _serializer().loads(token, max_age=int(VERIFY_MAX_AGE.total_seconds()))
-    except SignatureExpired:
-        raise MembershipError("token_expired") from None
-    except BadSignature:
-        raise MembershipError("token_invalid") from None
-    member = db.session.get(Member, data.get("m")) if isinstance(data, dict) else None
-    if member is None or member.email_key != data.get("e"):
+        member, data = member_from_token(VERIFY_SALT, token, VERIFY_MAX_AGE)
+    except LinkTokenError as error:
+        raise MembershipError(error.code) from None
+    if member.email_key != data.get("e"):
         raise MembershipError("token_invalid")
     if member.status != "pending":
         raise MembershipError("token_used")

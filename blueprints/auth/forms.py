@@ -30,6 +30,16 @@ def password_field(label) -> PasswordField:
     )
 
 
+def confirm_field(label, of: str = "password") -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(message=_l("Enter the password again.")),
+            EqualTo(of, message=_l("The two passwords differ.")),
+        ],
+    )
+
+
 class SignupForm(FlaskForm):
     """Required items, optional items, and one box per consent (none ticked in advance)."""
 
@@ -42,13 +52,7 @@ class SignupForm(FlaskForm):
         ],
     )
     password = password_field(_l("Password"))
-    password_confirm = PasswordField(
-        _l("Password again"),
-        validators=[
-            DataRequired(message=_l("Enter the password again.")),
-            EqualTo("password", message=_l("The two passwords differ.")),
-        ],
-    )
+    password_confirm = confirm_field(_l("Password again"))
     name = StringField(
         _l("Name"),
         validators=[
@@ -125,13 +129,7 @@ class ResetPasswordForm(FlaskForm):
     """A new password, twice."""
 
     password = password_field(_l("New password"))
-    password_confirm = PasswordField(
-        _l("New password again"),
-        validators=[
-            DataRequired(message=_l("Enter the password again.")),
-            EqualTo("password", message=_l("The two passwords differ.")),
-        ],
-    )
+    password_confirm = confirm_field(_l("New password again"))
 
 
 class SignoutForm(FlaskForm):
