@@ -14,6 +14,7 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.health import bp as health_bp
     from blueprints.i18n import bp as i18n_bp
     from blueprints.layout import bp as layout_bp
+    from blueprints.me import bp as me_bp
     from blueprints.pages import bp as pages_bp
     from blueprints.policies import bp as policies_bp
     from blueprints.security import bp as security_bp
@@ -31,6 +32,7 @@ def register_blueprints(app: Flask) -> None:
         pages_bp,
         policies_bp,
         auth_bp,
+        me_bp,
         dev_bp,
     ):
         app.register_blueprint(blueprint)

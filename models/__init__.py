@@ -7,6 +7,7 @@ from models.notice import Notice
 from models.outbox import OutboxMessage
 from models.policy import PolicyVersion
 from models.retention import RetentionRecord
+from models.sign_in import SignInEvent
 from models.throttle import ThrottleCounter
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "OutboxMessage",
     "PolicyVersion",
     "RetentionRecord",
+    "SignInEvent",
     "ThrottleCounter",
 ]

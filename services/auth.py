@@ -8,8 +8,10 @@ from flask import current_app
 
 from extensions import db
 from models.member import Member
+from models.sign_in import SignInEvent
 from services import throttle
 from services.clock import now_utc
+from services.keys import keyed_hash
 from services.link_tokens import LinkTokenError, make_token, member_from_token
 from services.members import MembershipError, email_key, find_member_by_email
 from services.outbox import queue_email
@@ -45,6 +47,7 @@ def authenticate(email: str, password: str, address: str) -> Member:
     if member.status == "pending":
         raise MembershipError("unverified")
     throttle.clear("account", account)
+    db.session.add(SignInEvent(member_id=member.id, ip_hash=keyed_hash(address, "access-log-ip")))
     if needs_rehash(member.password_hash):
         member.password_hash = hash_password(password)
     member.last_active_at = now_utc()

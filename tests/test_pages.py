@@ -12,7 +12,7 @@ KO_CATALOG = Path(__file__).resolve().parent.parent / "translations" / "ko" / "L
 SAMPLE_ARGS = {"kind": ["privacy", "terms"], "version": ["1.0"]}
 # Blueprints whose pages are not for the public, and pages that need a token from an
 # e-mail (each tested on its own).
-NOT_PUBLIC = {"dev"}
+NOT_PUBLIC = {"dev", "me"}
 NEEDS_TOKEN = {"auth.verify", "auth.reset"}
 
 

@@ -18,6 +18,7 @@ from blueprints.auth import bp
 from blueprints.auth.forms import ForgotPasswordForm, ResetPasswordForm, SigninForm, SignoutForm, SignupForm
 from services.auth import authenticate, request_password_reset, reset_password
 from services.clock import now_utc
+from services.locale import switch_target
 from services.members import MembershipError, SignupRequest, sign_up, verify_email
 
 MESSAGES = {
@@ -96,7 +97,8 @@ def signin():
         login_user(member)
         session["signed_in_at"] = now_utc().isoformat()
         flash(_l("Welcome back. On a shared computer, remember to sign out when you leave."), "success")
-        return redirect(url_for("pages.home", lang_code=member.language))
+        target = switch_target(request.args.get("next"), member.language, current_app.config["LANGUAGES"])
+        return redirect(target or url_for("pages.home", lang_code=member.language))
     return render_template("auth/signin.html", form=form), 400 if form.errors else 200
 
 

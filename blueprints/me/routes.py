@@ -1,0 +1,97 @@
+"""Views of My info."""
+
+import json
+from datetime import datetime, timedelta
+from functools import wraps
+
+from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from blueprints.me import bp
+from blueprints.me.forms import ConsentsForm
+from services.clock import now_utc
+from services.field_crypto import decrypt_field
+from services.my_info import (
+    OPTIONAL_CONSENTS,
+    change_optional_consents,
+    consent_history,
+    current_consents,
+    export,
+    recent_sign_ins,
+)
+from services.regions import region_label
+
+RECENT_SIGNIN = timedelta(minutes=10)
+CONSENT_LABELS = {
+    "privacy_notice": _l("Collection and use of required information"),
+    "terms": _l("Terms of service"),
+    "optional_profile": _l("Collection and use of optional information (phone, preferred region)"),
+    "marketing_email": _l("Advertising by e-mail"),
+    "marketing_sms": _l("Advertising by text message"),
+    "marketing_night": _l("Advertising between 21:00 and 08:00"),
+}
+CHANNEL_LABELS = {"signup": _l("Signup"), "my_info": _l("My info")}
+
+
+def recent_signin_required(view):
+    """Ask for the password again unless the member signed in within the last few minutes."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        signed_in_at = session.get("signed_in_at")
+        fresh = signed_in_at and now_utc() - datetime.fromisoformat(signed_in_at) < RECENT_SIGNIN
+        if not fresh:
+            flash(_l("For your safety, please sign in again to continue."), "info")
+            return redirect(url_for("auth.signin", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return login_required(wrapped)
+
+
+@bp.get("/")
+@login_required
+def overview():
+    """Everything held about me: profile, consents and their history, provisions, sign-ins."""
+    member = current_user
+    consents = current_consents(member)
+    form = ConsentsForm(data={item: consents[item] for item in OPTIONAL_CONSENTS})
+    phone = decrypt_field(member.phone_encrypted, "member.phone") if member.phone_encrypted else None
+    return render_template(
+        "me/overview.html",
+        member=member,
+        phone=phone,
+        region=region_label(member.preferred_region),
+        consents=consents,
+        history=consent_history(member),
+        sign_ins=recent_sign_ins(member),
+        form=form,
+        consent_labels=CONSENT_LABELS,
+        channel_labels=CHANNEL_LABELS,
+    )
+
+
+@bp.post("/consents")
+@login_required
+def consents():
+    """Give or withdraw optional consents; withdrawing marketing stops it at once."""
+    form = ConsentsForm()
+    if not form.validate_on_submit():
+        flash(_l("Your consents could not be saved. Please try again."), "error")
+        return redirect(url_for("me.overview"))
+    changed = change_optional_consents(current_user, {item: form[item].data for item in OPTIONAL_CONSENTS})
+    flash(_l("Your consents are saved.") if changed else _l("Nothing changed."), "success")
+    return redirect(url_for("me.overview"))
+
+
+@bp.get("/export.json")
+@recent_signin_required
+def export_json():
+    """Download everything held about me as JSON."""
+    body = json.dumps(export(current_user), ensure_ascii=False, indent=2)
+    response = Response(body, mimetype="application/json")
+    stamp = now_utc().strftime("%Y%m%d")
+    response.headers["Content-Disposition"] = f'attachment; filename="usnaper-my-data-{stamp}.json"'
+    response.headers["Cache-Control"] = "no-store"
+    current_app.logger.info("member %s exported their data", current_user.id)
+    return response

@@ -1,0 +1,117 @@
+"""The personal-data registry: every column holding personal data, its category, and how it is read.
+
+Export (and, as they land, withdrawal, dormancy and purge) are written against
+this registry, and a test fails when a model gains a column that is neither
+here nor declared not personal below, so no new field can be forgotten.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from models.access_log import AccessLog
+from models.consent import ConsentEvent
+from models.member import Member
+from models.outbox import OutboxMessage
+from models.sign_in import SignInEvent
+from services.field_crypto import decrypt_field
+
+
+@dataclass(frozen=True)
+class PersonalField:
+    """One column of personal data."""
+
+    table: str
+    column: str
+    category: str  # identity, contact, credential, profile, consent, activity, pseudonym
+    exported: bool = True
+    reader: Callable | None = None  # turns the stored value into what the member reads
+
+
+def _phone(value: bytes | None) -> str | None:
+    return decrypt_field(value, "member.phone") if value else None
+
+
+REGISTRY = (
+    PersonalField("members", "email", "contact"),
+    PersonalField("members", "email_key", "contact", exported=False),  # a lower-cased copy of email
+    PersonalField("members", "password_hash", "credential", exported=False),
+    PersonalField("members", "name", "identity"),
+    PersonalField("members", "birth_date", "identity"),
+    PersonalField("members", "phone_encrypted", "contact", reader=_phone),
+    PersonalField("members", "preferred_region", "profile"),
+    PersonalField("members", "language", "profile"),
+    PersonalField("members", "status", "activity"),
+    PersonalField("members", "created_at", "activity"),
+    PersonalField("members", "email_verified_at", "activity"),
+    PersonalField("members", "last_active_at", "activity"),
+    PersonalField("consent_events", "item", "consent"),
+    PersonalField("consent_events", "granted", "consent"),
+    PersonalField("consent_events", "policy_version", "consent"),
+    PersonalField("consent_events", "channel", "consent"),
+    PersonalField("consent_events", "occurred_at", "consent"),
+    PersonalField("sign_in_events", "occurred_at", "activity"),
+    PersonalField("sign_in_events", "ip_hash", "pseudonym", exported=False),
+    PersonalField("outbox_messages", "recipient", "contact"),
+    PersonalField("outbox_messages", "template", "activity"),
+    PersonalField("outbox_messages", "context", "contact", exported=False),  # links with one-time tokens
+    PersonalField("outbox_messages", "status", "activity"),
+    PersonalField("outbox_messages", "created_at", "activity"),
+    PersonalField("access_logs", "member_id", "pseudonym", exported=False),
+    PersonalField("access_logs", "occurred_at", "activity"),
+    PersonalField("access_logs", "method", "activity"),
+    PersonalField("access_logs", "path", "activity"),
+    PersonalField("access_logs", "status", "activity"),
+    PersonalField("access_logs", "ip_hash", "pseudonym", exported=False),
+    PersonalField("retention_records", "subject_key", "pseudonym", exported=False),
+    PersonalField("retention_records", "payload", "pseudonym", exported=False),
+    PersonalField("throttle_counters", "key", "pseudonym", exported=False),
+)
+
+# Columns that hold nothing about a person (ids, bookkeeping, site content).
+NOT_PERSONAL = {
+    "members": {"id", "session_version"},
+    "consent_events": {"id", "member_id"},
+    "sign_in_events": {"id", "member_id"},
+    "outbox_messages": {
+        "id",
+        "locale",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "claimed_at",
+        "claim_token",
+        "enqueued_at",
+        "sent_at",
+    },
+    "access_logs": {"id", "retain_until"},
+    "retention_records": {"id", "category", "created_at", "retain_until"},
+    "throttle_counters": {"count", "window_ends_at"},
+    "notices": {"id", "title_ko", "title_en", "body_ko", "body_en", "published_at"},
+    "policy_versions": {
+        "id",
+        "kind",
+        "version",
+        "enacted_on",
+        "effective_on",
+        "importance",
+        "summary_ko",
+        "summary_en",
+        "promises",
+        "created_at",
+    },
+}
+
+# How each table's rows are found for one member (tables without an entry hold
+# only pseudonyms that cannot be listed by member).
+OWNERSHIP = {
+    "members": (Member, lambda member: Member.id == member.id),
+    "consent_events": (ConsentEvent, lambda member: ConsentEvent.member_id == member.id),
+    "sign_in_events": (SignInEvent, lambda member: SignInEvent.member_id == member.id),
+    "outbox_messages": (OutboxMessage, lambda member: OutboxMessage.recipient == member.email),
+    "access_logs": (AccessLog, lambda member: AccessLog.member_id == member.id),
+}
+
+
+def fields_of(table: str, exported_only: bool = False) -> list[PersonalField]:
+    """The registered personal fields of one table."""
+    return [f for f in REGISTRY if f.table == table and (f.exported or not exported_only)]
