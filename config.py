@@ -204,6 +204,9 @@ class Config:
     POLICY_DRIFT_IS_FATAL = False
 
     BCRYPT_COST = env_int("BCRYPT_COST", 12)
+    # Joining again after this many withdrawals within the window is refused (SPEC §5).
+    REJOIN_MAX_WITHDRAWALS = env_int("REJOIN_MAX_WITHDRAWALS", 2)
+    REJOIN_WINDOW_DAYS = env_int("REJOIN_WINDOW_DAYS", 90)
     SIGNIN_MAX_FAILURES_PER_ACCOUNT = env_int("SIGNIN_MAX_FAILURES_PER_ACCOUNT", 5)
     SIGNIN_MAX_FAILURES_PER_ADDRESS = env_int("SIGNIN_MAX_FAILURES_PER_ADDRESS", 20)
 

@@ -7,6 +7,7 @@ from jobs import enqueue
 from services import outbox
 from services.members import purge_unverified
 from services.purge import purge_expired
+from services.rejoin import forget_old_withdrawals
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,11 @@ def relay_outbox() -> int:
 def run_daily_maintenance(on_batch: Callable[[int], None] | None = None) -> dict[str, int]:
     """The daily work: purge expired records, old finished e-mails and never-verified signups."""
     counts = purge_expired(on_batch=on_batch)
-    for name, count in (("outbox", outbox.purge_finished()), ("unverified_signup", purge_unverified())):
+    for name, count in (
+        ("outbox", outbox.purge_finished()),
+        ("unverified_signup", purge_unverified()),
+        ("withdrawn_address", forget_old_withdrawals()),
+    ):
         if count:
             counts[name] = count
     return counts

@@ -9,6 +9,7 @@ from models.policy import PolicyVersion
 from models.retention import RetentionRecord
 from models.sign_in import SignInEvent
 from models.throttle import ThrottleCounter
+from models.withdrawal import WithdrawnAddress
 
 __all__ = [
     "AccessLog",
@@ -20,4 +21,5 @@ __all__ = [
     "RetentionRecord",
     "SignInEvent",
     "ThrottleCounter",
+    "WithdrawnAddress",
 ]

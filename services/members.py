@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from extensions import db
 from models.consent import CONSENT_ITEMS, REQUIRED_CONSENTS, ConsentEvent
 from models.member import Member
+from services.addresses import email_key
 from services.age import is_old_enough
 from services.clock import now_utc
 from services.field_crypto import encrypt_field
@@ -16,6 +17,7 @@ from services.link_tokens import LinkTokenError, make_token, member_from_token
 from services.outbox import queue_email
 from services.passwords import hash_password, password_problem
 from services.policies import current_version
+from services.rejoin import RejoinRefused, check_rejoin
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +50,6 @@ class SignupRequest:
     def consent_fields() -> tuple[str, ...]:
         """The consent items a signup form asks about, each with its own box."""
         return CONSENT_ITEMS
-
-
-def email_key(email: str) -> str:
-    """The case-insensitive form of an address, used for uniqueness and look-ups."""
-    return email.strip().lower()
 
 
 def find_member_by_email(email: str) -> Member | None:
@@ -96,6 +93,10 @@ def sign_up(request: SignupRequest) -> Member | None:
     problem = password_problem(request.password)
     if problem:
         raise MembershipError(problem, "password")
+    try:
+        check_rejoin(request.email)
+    except RejoinRefused:
+        raise MembershipError("rejoin_refused") from None
     existing = find_member_by_email(request.email)
     if existing is not None:
         queue_email(existing.email, "signup_attempt", existing.language, {})

@@ -37,7 +37,9 @@ class PermanentDeliveryError(Exception):
     """A failure that retrying cannot fix (a broken template, an address the server refuses)."""
 
 
-def queue_email(recipient: str, template: str, locale: str, context: dict | None = None) -> OutboxMessage:
+def queue_email(
+    recipient: str, template: str, locale: str, context: dict | None = None, erase_after_send: bool = False
+) -> OutboxMessage:
     """Add an e-mail to the outbox in the current transaction (the caller commits)."""
     if template not in EMAIL_SUBJECTS:
         raise ValueError(f"unknown e-mail template {template!r}")
@@ -49,7 +51,13 @@ def queue_email(recipient: str, template: str, locale: str, context: dict | None
         raise ValueError(f"reserved e-mail context keys: {sorted(clash)}")
     if locale not in current_app.config["LANGUAGES"]:
         locale = current_app.config["BABEL_DEFAULT_LOCALE"]
-    message = OutboxMessage(recipient=recipient, template=template, locale=locale, context=context)
+    message = OutboxMessage(
+        recipient=recipient,
+        template=template,
+        locale=locale,
+        context=context,
+        erase_after_send=erase_after_send,
+    )
     db.session.add(message)
     db.session.flush()
     db.session.info.setdefault(_NEW, []).append(message.id)
@@ -190,10 +198,22 @@ def deliver(message_ids: list[int]) -> dict[str, int]:
                     _finish(
                         message_id, token, status="sent", sent_at=now_utc(), claimed_at=None, last_error=None
                     )
+                    _erase_if_asked(message_id)
                     outcomes["sent"] += 1
     except Exception:  # noqa: BLE001 - no connection: nothing unclaimed was touched, the relay retries
         log.warning("outbox: could not open the mail transport", exc_info=True)
     return outcomes
+
+
+def _erase_if_asked(message_id: int) -> None:
+    """Erase the address and context of a sent message that asked for it (a withdrawal receipt)."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.erase_after_send.is_(True))
+        .values(recipient="", context={})
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def due_for_relay(now: datetime | None = None, limit: int = 5000) -> list[int]:

@@ -65,6 +65,7 @@ REGISTRY = (
     PersonalField("retention_records", "subject_key", "pseudonym", exported=False),
     PersonalField("retention_records", "payload", "pseudonym", exported=False),
     PersonalField("throttle_counters", "key", "pseudonym", exported=False),
+    PersonalField("withdrawn_addresses", "email_hash", "pseudonym", exported=False),
 )
 
 # Columns that hold nothing about a person (ids, bookkeeping, site content).
@@ -82,10 +83,12 @@ NOT_PERSONAL = {
         "claim_token",
         "enqueued_at",
         "sent_at",
+        "erase_after_send",
     },
     "access_logs": {"id", "retain_until"},
     "retention_records": {"id", "category", "created_at", "retain_until"},
     "throttle_counters": {"count", "window_ends_at"},
+    "withdrawn_addresses": {"id", "withdrawn_at", "forget_at"},
     "notices": {"id", "title_ko", "title_en", "body_ko", "body_en", "published_at"},
     "policy_versions": {
         "id",

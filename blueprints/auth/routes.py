@@ -32,6 +32,10 @@ MESSAGES = {
     "token_expired": _l("This link has expired. Please ask for a new one."),
     "token_invalid": _l("This link is not valid. Please check that you copied all of it."),
     "token_used": _l("This link has already been used."),
+    "rejoin_refused": _l(
+        "This address has left and joined again too often recently, so it cannot join now. "
+        "Please contact the privacy officer if you think this is a mistake."
+    ),
 }
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint
 from flask_babel import format_datetime, get_locale
 
 from services.policy_facts import officer_contact
+from services.retention import retention_categories
 
 bp = Blueprint("layout", __name__)
 
@@ -23,3 +24,9 @@ def layout_context() -> dict:
 def local_datetime(value: datetime) -> str:
     """An instant shown in Asia/Seoul, worded for the page's language."""
     return format_datetime(value, DATETIME_PATTERNS.get(str(get_locale()), "medium"))
+
+
+@bp.app_template_global("retention_category")
+def retention_category(key: str):
+    """One category of the retention definition, worded in the current language (e-mails use it)."""
+    return next(category for category in retention_categories() if category.key == key)

@@ -2,7 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField
+from wtforms import BooleanField, PasswordField
+from wtforms.validators import DataRequired, Length
 
 
 class ConsentsForm(FlaskForm):
@@ -14,3 +15,16 @@ class ConsentsForm(FlaskForm):
     marketing_email = BooleanField(_l("Advertising by e-mail"))
     marketing_sms = BooleanField(_l("Advertising by text message"))
     marketing_night = BooleanField(_l("Advertising between 21:00 and 08:00"))
+
+
+class WithdrawForm(FlaskForm):
+    """Leaving: the password, and an explicit acknowledgement."""
+
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(message=_l("Enter your password.")), Length(max=256)],
+    )
+    understood = BooleanField(
+        _l("I understand that my personal data is deleted at once and cannot be recovered"),
+        validators=[DataRequired(message=_l("Tick this box to confirm."))],
+    )

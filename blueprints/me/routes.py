@@ -6,12 +6,13 @@ from functools import wraps
 
 from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, logout_user
 
 from blueprints.me import bp
-from blueprints.me.forms import ConsentsForm
+from blueprints.me.forms import ConsentsForm, WithdrawForm
 from services.clock import now_utc
 from services.field_crypto import decrypt_field
+from services.members import MembershipError
 from services.my_info import (
     OPTIONAL_CONSENTS,
     change_optional_consents,
@@ -21,6 +22,7 @@ from services.my_info import (
     recent_sign_ins,
 )
 from services.regions import region_label
+from services.withdrawal import withdraw
 
 RECENT_SIGNIN = timedelta(minutes=10)
 CONSENT_LABELS = {
@@ -95,3 +97,23 @@ def export_json():
     response.headers["Cache-Control"] = "no-store"
     current_app.logger.info("member %s exported their data", current_user.id)
     return response
+
+
+@bp.route("/withdraw", methods=["GET", "POST"])
+@recent_signin_required
+def leave():
+    """Membership withdrawal, confirmed with the password: personal data deleted at once."""
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            withdraw(current_user, form.password.data)
+        except MembershipError:
+            form.password.errors.append(_l("That password is not right."))
+        else:
+            logout_user()
+            session.clear()
+            flash(
+                _l("You have left USNAPER. A receipt of what was deleted and kept is on its way."), "success"
+            )
+            return redirect(url_for("pages.home"))
+    return render_template("me/withdraw.html", form=form), 400 if form.errors else 200

@@ -3,6 +3,7 @@
 import logging
 
 from flask import Blueprint, request
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from services.access_log import record_visit
@@ -20,7 +21,8 @@ def log_visit(response: Response) -> Response:
     if request.endpoint in SKIPPED_ENDPOINTS:
         return response
     try:
-        record_visit(request.method, request.path, response.status_code, None, request.remote_addr)
+        member_id = current_user.id if getattr(current_user, "is_authenticated", False) else None
+        record_visit(request.method, request.path, response.status_code, member_id, request.remote_addr)
     except Exception:  # noqa: BLE001 - the visitor's page matters more than its log line
         log.warning("access log: could not record a visit", exc_info=True)
     return response

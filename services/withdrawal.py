@@ -1,0 +1,53 @@
+"""Leaving the site: personal data deleted at once, a receipt, and the re-join guard (SPEC §5)."""
+
+import logging
+
+from sqlalchemy import delete, func, select, update
+
+from extensions import db
+from models.access_log import AccessLog
+from models.consent import ConsentEvent
+from models.member import Member
+from models.outbox import OutboxMessage
+from models.sign_in import SignInEvent
+from services.clock import now_utc
+from services.members import MembershipError
+from services.outbox import queue_email
+from services.passwords import check_password
+from services.rejoin import remember_withdrawal
+from services.retention_store import retain_until
+
+log = logging.getLogger(__name__)
+
+# What withdrawal deletes, named for the receipt (each a category of the personal-data registry).
+DELETED_ITEMS = ("profile", "contact", "consents", "sign_ins", "emails")
+
+
+def withdraw(member: Member, password: str) -> dict:
+    """Delete the member's personal data now, remember a hash of the address, e-mail a receipt.
+
+    Returns what the receipt lists: the deleted items and the records kept under
+    law, each with the day it will be destroyed.
+    """
+    if not check_password(password, member.password_hash):
+        raise MembershipError("wrong_password", "password")
+    now = now_utc()
+    address, language, member_id = member.email, member.language, member.id
+    kept = []
+    visits = db.session.scalar(
+        select(func.count()).select_from(AccessLog).where(AccessLog.member_id == member_id)
+    )
+    if visits:
+        # The law keeps site-visit records; they stay, but nothing in them points to the person any more.
+        db.session.execute(update(AccessLog).where(AccessLog.member_id == member_id).values(member_id=None))
+        kept.append({"category": "access_log", "until": retain_until("access_log", now).date().isoformat()})
+    db.session.execute(delete(ConsentEvent).where(ConsentEvent.member_id == member_id))
+    db.session.execute(delete(SignInEvent).where(SignInEvent.member_id == member_id))
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.recipient == address))
+    db.session.execute(delete(Member).where(Member.id == member_id))
+    remember_withdrawal(address, now)
+    receipt = {"deleted": list(DELETED_ITEMS), "kept": kept, "withdrawn_on": now.date().isoformat()}
+    queue_email(address, "withdrawal_receipt", language, receipt, erase_after_send=True)
+    db.session.commit()
+    log.info("a member withdrew; personal data deleted")
+    return receipt

@@ -1,0 +1,177 @@
+"""Leaving the site: deletion at once, sessions ended, a receipt from the retention definition,
+and the re-join guard that keeps no address (SPEC §5)."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select, text
+
+from extensions import db
+from models import (
+    AccessLog,
+    ConsentEvent,
+    Member,
+    OutboxMessage,
+    RetentionRecord,
+    SignInEvent,
+    WithdrawnAddress,
+)
+from services.clock import now_utc
+from services.mail import build_message
+from services.members import SignupRequest, sign_up
+
+PASSWORD = "a long enough passphrase"
+EMAIL = "leaving@example.com"
+
+
+def join(app, email: str = EMAIL, language: str = "ko") -> int:
+    with app.app_context():
+        member = sign_up(
+            SignupRequest(
+                email=email,
+                password=PASSWORD,
+                name="탈퇴할회원",
+                birth_date=date(1991, 1, 1),
+                language=language,
+                phone="010-5555-6666",
+                consents={"privacy_notice": True, "terms": True, "optional_profile": True},
+            )
+        )
+        member.status = "active"
+        db.session.commit()
+        return member.id
+
+
+def signed_in_client(app, email: str = EMAIL):
+    client = app.test_client()
+    client.post("/ko/signin", data={"email": email, "password": PASSWORD})
+    return client
+
+
+def count(model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_withdrawal_deletes_everything_at_once_and_ends_every_session(app):
+    member_id = join(app)
+    client, other_device = signed_in_client(app), signed_in_client(app)
+    client.get("/ko/privacy")
+    response = client.post("/ko/me/withdraw", data={"password": PASSWORD, "understood": "y"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Member, member_id) is None
+        assert count(ConsentEvent) == 0 and count(SignInEvent) == 0
+        # Site visits stay under law, but nothing in them points back to the person.
+        assert count(AccessLog) > 0 and count(AccessLog, AccessLog.member_id.is_not(None)) == 0
+        assert count(WithdrawnAddress) == 1
+        dump = " ".join(
+            str(row)
+            for table in (
+                "members",
+                "consent_events",
+                "sign_in_events",
+                "withdrawn_addresses",
+                "retention_records",
+            )
+            for row in db.session.execute(text(f"SELECT * FROM {table}")).all()  # noqa: S608 - fixed names
+        )
+        assert EMAIL not in dump and "탈퇴할회원" not in dump
+    for device in (client, other_device):
+        assert device.get("/ko/me/").status_code == 302  # signed out everywhere
+
+
+def test_the_receipt_lists_what_was_deleted_and_what_is_kept_until_when(app, monkeypatch):
+    from tests.test_outbox import RecordingTransport
+
+    join(app)
+    client = signed_in_client(app)
+    client.get("/ko/")
+    transport = RecordingTransport()
+    monkeypatch.setattr("services.outbox.transport", lambda: transport)
+    client.post("/ko/me/withdraw", data={"password": PASSWORD, "understood": "y"})
+    (receipt,) = transport.sent
+    assert receipt["To"] == EMAIL and receipt["Subject"] == "USNAPER 탈퇴 안내: 삭제한 정보와 보관하는 기록"
+    body = receipt.get_body(preferencelist=("plain",)).get_content()
+    assert "연락처: 이메일 주소와 휴대전화번호" in body
+    assert "사이트 방문(접속 로그) 기록" in body and "2년 보관" in body and "통신비밀보호법" in body
+    with app.app_context():
+        (row,) = db.session.scalars(select(OutboxMessage)).all()
+        assert row.status == "sent" and row.recipient == "" and row.context == {}  # erased once sent
+
+
+def test_a_wrong_password_withdraws_nothing(app):
+    member_id = join(app)
+    client = signed_in_client(app)
+    response = client.post("/en/me/withdraw", data={"password": "not my password", "understood": "y"})
+    assert response.status_code == 400 and "That password is not right." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Member, member_id) is not None
+
+
+def test_withdrawal_needs_the_acknowledgement_and_a_recent_sign_in(app):
+    join(app)
+    client = signed_in_client(app)
+    refused = client.post("/en/me/withdraw", data={"password": PASSWORD})
+    assert refused.status_code == 400 and "Tick this box to confirm." in refused.get_data(as_text=True)
+    with client.session_transaction() as session:
+        session["signed_in_at"] = (now_utc() - timedelta(hours=1)).isoformat()
+    stale = client.post("/en/me/withdraw", data={"password": PASSWORD, "understood": "y"})
+    assert stale.status_code == 302 and "/en/signin" in stale.headers["Location"]
+
+
+@pytest.mark.parametrize("app_overrides", [{"REJOIN_MAX_WITHDRAWALS": 2, "REJOIN_WINDOW_DAYS": 90}])
+def test_the_third_join_within_the_window_is_refused_without_keeping_the_address(app):
+    for _ in range(2):
+        join(app, email="Hopper@Example.com")
+        signed_in_client(app, "hopper@example.com").post(
+            "/ko/me/withdraw", data={"password": PASSWORD, "understood": "y"}
+        )
+    response = app.test_client().post(
+        "/ko/signup",
+        data={
+            "email": "HOPPER@example.com",
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+            "name": "다시",
+            "birth_date": "1991-01-01",
+            "privacy_notice": "y",
+            "terms": "y",
+        },
+    )
+    assert response.status_code == 400 and "너무 자주 반복하여" in response.get_data(as_text=True)
+    with app.app_context():
+        assert count(Member) == 0
+        (record,) = db.session.scalars(select(RetentionRecord)).all()
+        assert record.category == "illegal_use" and record.payload["withdrawals"] == 2
+        hashes = db.session.scalars(select(WithdrawnAddress.email_hash)).all()
+        assert "hopper" not in " ".join(hashes + [record.subject_key])
+
+
+def test_withdrawn_address_hashes_are_forgotten_after_the_window(app):
+    from services.rejoin import forget_old_withdrawals
+
+    join(app)
+    signed_in_client(app).post("/ko/me/withdraw", data={"password": PASSWORD, "understood": "y"})
+    with app.app_context():
+        assert forget_old_withdrawals() == 0
+        assert forget_old_withdrawals(now=now_utc() + timedelta(days=91)) == 1
+
+
+def test_receipt_renders_in_english_too(app):
+    with app.app_context():
+        from services.outbox import queue_email
+
+        row = queue_email(
+            "x@example.com",
+            "withdrawal_receipt",
+            "en",
+            {
+                "deleted": ["profile"],
+                "kept": [{"category": "access_log", "until": "2028-11-25"}],
+                "withdrawn_on": "2026-11-25",
+            },
+        )
+        message = build_message(row)
+        db.session.rollback()
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert "Site visit (access log) records: kept for 2 years, until 2028-11-25" in body
