@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Date, Integer, LargeBinary, String
+from sqlalchemy import JSON, CheckConstraint, Date, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
@@ -34,6 +34,8 @@ class Member(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_active_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Fields the member flagged as wrong: not used or provided anywhere until corrected (SPEC §4).
+    corrections_requested: Mapped[list] = mapped_column(JSON, default=list)
 
     def get_id(self) -> str:
         """Flask-Login's session id: the member id and the session version together."""

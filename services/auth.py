@@ -13,7 +13,7 @@ from services import throttle
 from services.clock import now_utc
 from services.keys import keyed_hash
 from services.link_tokens import LinkTokenError, make_token, member_from_token
-from services.members import MembershipError, email_key, find_member_by_email
+from services.members import MembershipError, email_key, find_member_by_email, usable_address
 from services.outbox import queue_email
 from services.passwords import check_password, hash_password, needs_rehash, password_problem
 
@@ -58,7 +58,7 @@ def authenticate(email: str, password: str, address: str) -> Member:
 def request_password_reset(email: str) -> None:
     """E-mail a reset link when the address belongs to a member; say nothing either way."""
     member = find_member_by_email(email)
-    if member is None:
+    if member is None or not usable_address(member):
         return
     # The token carries a piece of the current hash: it stops working once the password changes.
     token = make_token(RESET_SALT, {"m": member.id, "h": member.password_hash[-16:]})

@@ -16,6 +16,7 @@ from services.field_crypto import encrypt_field
 from services.link_tokens import LinkTokenError, make_token, member_from_token
 from services.outbox import queue_email
 from services.passwords import hash_password, password_problem
+from services.personal_access import is_frozen
 from services.policies import current_version
 from services.rejoin import RejoinRefused, check_rejoin
 
@@ -50,6 +51,11 @@ class SignupRequest:
     def consent_fields() -> tuple[str, ...]:
         """The consent items a signup form asks about, each with its own box."""
         return CONSENT_ITEMS
+
+
+def usable_address(member: Member) -> bool:
+    """Whether mail may go to the member's address (not while they have flagged it as wrong)."""
+    return not is_frozen(member, "email")
 
 
 def find_member_by_email(email: str) -> Member | None:
@@ -99,8 +105,9 @@ def sign_up(request: SignupRequest) -> Member | None:
         raise MembershipError("rejoin_refused") from None
     existing = find_member_by_email(request.email)
     if existing is not None:
-        queue_email(existing.email, "signup_attempt", existing.language, {})
-        db.session.commit()
+        if usable_address(existing):
+            queue_email(existing.email, "signup_attempt", existing.language, {})
+            db.session.commit()
         return None
     optional = bool(request.consents.get("optional_profile"))
     member = Member(

@@ -41,6 +41,7 @@ REGISTRY = (
     PersonalField("members", "preferred_region", "profile"),
     PersonalField("members", "language", "profile"),
     PersonalField("members", "status", "activity"),
+    PersonalField("members", "corrections_requested", "profile"),
     PersonalField("members", "created_at", "activity"),
     PersonalField("members", "email_verified_at", "activity"),
     PersonalField("members", "last_active_at", "activity"),

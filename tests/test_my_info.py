@@ -112,10 +112,10 @@ def test_withdrawing_consents_is_recorded_and_takes_effect_at_once(app, signed_i
 
 
 def test_no_route_takes_another_members_id(app):
-    """My info only ever reads the signed-in member: there is no id to swap (no IDOR surface)."""
+    """My info only ever reads the signed-in member: there is no member id to swap (no IDOR surface)."""
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("me."):
-            assert rule.arguments <= {"lang_code"}, rule.rule
+            assert rule.arguments <= {"lang_code", "field"}, rule.rule
 
 
 def test_every_column_is_known_to_the_personal_data_registry(app):
@@ -131,3 +131,98 @@ def test_every_column_is_known_to_the_personal_data_registry(app):
             and column["name"] not in NOT_PERSONAL.get(table, set())
         ]
     assert unknown == [], "classify these in services/personal_data.py"
+
+
+def test_profile_can_be_corrected_at_any_time(app, signed_in, member):
+    response = signed_in.post(
+        "/ko/me/profile",
+        data={
+            "name": "고친이름",
+            "birth_date": "1988-08-09",
+            "language": "en",
+            "phone": "010-9999-0000",
+            "preferred_region": "busan",
+        },
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith("/en/me/")
+    with app.app_context():
+        row = db.session.get(Member, member)
+        assert (row.name, row.birth_date.isoformat(), row.language, row.preferred_region) == (
+            "고친이름",
+            "1988-08-09",
+            "en",
+            "busan",
+        )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"birth_date": "2020-01-01"}, "회원은 만 14세 이상이어야 합니다"),
+        ({"preferred_region": "atlantis"}, "올바르지 않은 선택값입니다."),  # WTForms' own Korean catalog
+        ({"language": "fr"}, "올바르지 않은 선택값입니다."),
+        ({"name": ""}, "이름을 입력해 주세요."),
+    ],
+)
+def test_profile_corrections_are_checked(app, signed_in, member, data, message):
+    values = {"name": "이내정보", "birth_date": "1988-08-08", "language": "ko"} | data
+    response = signed_in.post("/ko/me/profile", data=values)
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Member, member).name == "이내정보"
+
+
+def test_a_flagged_field_is_not_used_until_corrected(app, signed_in, member):
+    from services.personal_access import FrozenField, personal_value
+
+    assert signed_in.post("/ko/me/flag/email").status_code == 302
+    assert signed_in.post("/ko/me/flag/password_hash").status_code == 302  # not a correctable field
+    with app.app_context():
+        row = db.session.get(Member, member)
+        assert row.corrections_requested == ["email"]
+        with pytest.raises(FrozenField):
+            personal_value(row, "email")
+        assert personal_value(row, "phone") == "010-2222-3333"
+    # No mail goes to an address its owner says is wrong (a reset request is silently skipped).
+    signed_in.post("/ko/password/forgot", data={"email": "me@example.com"})
+    with app.app_context():
+        from models import OutboxMessage
+
+        assert "password_reset" not in {m.template for m in db.session.scalars(select(OutboxMessage))}
+    signed_in.post("/ko/me/flag/name")
+    signed_in.post("/ko/me/profile", data={"name": "바른이름", "birth_date": "1988-08-08", "language": "ko"})
+    with app.app_context():
+        assert db.session.get(Member, member).corrections_requested == ["email"]
+
+
+def test_changing_the_password_ends_other_sessions_but_not_this_one(app, signed_in, member):
+    other = app.test_client()
+    other.post("/ko/signin", data={"email": "me@example.com", "password": PASSWORD})
+    wrong = signed_in.post(
+        "/en/me/password",
+        data={
+            "current_password": "nope nope nope",
+            "password": "brand new passphrase",
+            "password_confirm": "brand new passphrase",
+        },
+    )
+    assert wrong.status_code == 400 and "That password is not right." in wrong.get_data(as_text=True)
+    response = signed_in.post(
+        "/en/me/password",
+        data={
+            "current_password": PASSWORD,
+            "password": "brand new passphrase",
+            "password_confirm": "brand new passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert signed_in.get("/ko/me/").status_code == 200
+    assert other.get("/ko/me/").status_code == 302
+
+
+def test_the_root_follows_the_members_saved_language(app, signed_in, member):
+    with app.app_context():
+        db.session.get(Member, member).language = "en"
+        db.session.commit()
+    signed_in.delete_cookie("lang")
+    assert signed_in.get("/", headers={"Accept-Language": "ko"}).headers["Location"].endswith("/en/")

@@ -1,6 +1,7 @@
 """The root redirect and the language switcher."""
 
 from flask import current_app, redirect, request, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from blueprints.i18n import bp
@@ -13,7 +14,7 @@ def root() -> Response:
     cfg = current_app.config
     language = negotiate_locale(
         cookie_choice=request.cookies.get(cfg["LANGUAGE_COOKIE_NAME"]),
-        member_language=None,  # members arrive with the membership feature
+        member_language=current_user.language if current_user.is_authenticated else None,
         accept_languages=request.accept_languages,
         supported=cfg["LANGUAGES"],
         default=cfg["BABEL_DEFAULT_LOCALE"],

@@ -6,10 +6,10 @@ from functools import wraps
 
 from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from blueprints.me import bp
-from blueprints.me.forms import ConsentsForm, WithdrawForm
+from blueprints.me.forms import ConsentsForm, FlagForm, PasswordChangeForm, ProfileForm, WithdrawForm
 from services.clock import now_utc
 from services.field_crypto import decrypt_field
 from services.members import MembershipError
@@ -21,6 +21,7 @@ from services.my_info import (
     export,
     recent_sign_ins,
 )
+from services.profile import CORRECTABLE, ProfileChange, change_password, flag_as_wrong, update_profile
 from services.regions import region_label
 from services.withdrawal import withdraw
 
@@ -70,6 +71,8 @@ def overview():
         form=form,
         consent_labels=CONSENT_LABELS,
         channel_labels=CHANNEL_LABELS,
+        flag_form=FlagForm(),
+        frozen=set(member.corrections_requested or []),
     )
 
 
@@ -117,3 +120,80 @@ def leave():
             )
             return redirect(url_for("pages.home"))
     return render_template("me/withdraw.html", form=form), 400 if form.errors else 200
+
+
+PROFILE_ERRORS = {
+    "under_age": _l("Members must be at least %(age)d years old: please check the date of birth."),
+    "optional_consent_needed": _l(
+        "A phone number or preferred region is kept only with the optional-information consent: "
+        "give it in My info first."
+    ),
+}
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    """Correct my profile at any time."""
+    member = current_user
+    form = ProfileForm(obj=member) if request.method == "GET" else ProfileForm()
+    if request.method == "GET" and member.phone_encrypted:
+        form.phone.data = decrypt_field(member.phone_encrypted, "member.phone")
+    if form.validate_on_submit():
+        change = ProfileChange(
+            name=form.name.data,
+            birth_date=form.birth_date.data,
+            language=form.language.data,
+            phone=form.phone.data or None,
+            preferred_region=form.preferred_region.data or None,
+        )
+        try:
+            update_profile(member, change)
+        except MembershipError as error:
+            target = form[error.field].errors if error.field else form.form_errors
+            message = PROFILE_ERRORS.get(error.code, _l("That value is not allowed."))
+            target.append(
+                str(message) % {"age": current_app.config["MIN_SIGNUP_AGE"]}
+                if error.code == "under_age"
+                else message
+            )
+        else:
+            flash(_l("Your profile is saved."), "success")
+            return redirect(url_for("me.overview", lang_code=member.language))
+    return render_template("me/profile.html", form=form), 400 if form.errors or form.form_errors else 200
+
+
+@bp.post("/flag/<field>")
+@login_required
+def flag(field: str):
+    """Mark a field as wrong: it is not used or provided until I correct it."""
+    form = FlagForm()
+    if field not in CORRECTABLE or not form.validate_on_submit():
+        flash(_l("That could not be marked. Please try again."), "error")
+        return redirect(url_for("me.overview"))
+    flag_as_wrong(current_user, field)
+    flash(_l("Marked as wrong: it will not be used or provided until you correct it."), "success")
+    return redirect(url_for("me.overview"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@recent_signin_required
+def password():
+    """Change my password; every other session ends."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current_password.data, form.password.data)
+        except MembershipError as error:
+            field = form[error.field] if error.field else form.current_password
+            field.errors.append(
+                _l("That password is not right.")
+                if error.code == "wrong_password"
+                else _l("Use 10 to 256 characters.")
+            )
+        else:
+            login_user(current_user)  # this session continues under the new session version
+            session["signed_in_at"] = now_utc().isoformat()
+            flash(_l("Your password is changed. Other devices are signed out."), "success")
+            return redirect(url_for("me.overview"))
+    return render_template("me/password.html", form=form), 400 if form.errors else 200

@@ -1,0 +1,75 @@
+"""Correcting my data: edits, flagging a field as wrong, password and language (SPEC §4)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+
+from extensions import db
+from models.member import Member
+from services.age import is_old_enough
+from services.field_crypto import encrypt_field
+from services.members import MembershipError
+from services.my_info import current_consents
+from services.passwords import check_password, hash_password, password_problem
+from services.regions import REGION_CODES
+
+# The fields a member can flag as wrong, and how each is read.
+CORRECTABLE = ("email", "name", "birth_date", "phone", "preferred_region")
+
+
+def flag_as_wrong(member: Member, field: str) -> None:
+    """Freeze a field until the member corrects it."""
+    if field not in CORRECTABLE:
+        raise ValueError(f"{field!r} cannot be flagged")
+    flagged = list(member.corrections_requested or [])
+    if field not in flagged:
+        member.corrections_requested = [*flagged, field]
+        db.session.commit()
+
+
+def _corrected(member: Member, *fields: str) -> None:
+    member.corrections_requested = [f for f in (member.corrections_requested or []) if f not in fields]
+
+
+@dataclass
+class ProfileChange:
+    """What the profile form sends."""
+
+    name: str
+    birth_date: date
+    language: str
+    phone: str | None
+    preferred_region: str | None
+
+
+def update_profile(member: Member, change: ProfileChange) -> None:
+    """Save profile edits; optional items need their consent; edited fields are no longer frozen."""
+    if not is_old_enough(change.birth_date):
+        raise MembershipError("under_age", "birth_date")
+    if change.language not in current_app.config["LANGUAGES"]:
+        raise MembershipError("bad_language", "language")
+    optional_given = current_consents(member)["optional_profile"]
+    if (change.phone or change.preferred_region) and not optional_given:
+        raise MembershipError("optional_consent_needed")
+    if change.preferred_region and change.preferred_region not in REGION_CODES:
+        raise MembershipError("bad_region", "preferred_region")
+    member.name = change.name.strip()
+    member.birth_date = change.birth_date
+    member.language = change.language
+    member.phone_encrypted = encrypt_field(change.phone, "member.phone") if change.phone else None
+    member.preferred_region = change.preferred_region or None
+    _corrected(member, "name", "birth_date", "phone", "preferred_region")
+    db.session.commit()
+
+
+def change_password(member: Member, current: str, new: str) -> None:
+    """Replace the password after checking the current one; every other session ends."""
+    if not check_password(current, member.password_hash):
+        raise MembershipError("wrong_password", "current_password")
+    problem = password_problem(new)
+    if problem:
+        raise MembershipError(problem, "password")
+    member.password_hash = hash_password(new)
+    member.session_version += 1
+    db.session.commit()
