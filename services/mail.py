@@ -25,6 +25,7 @@ EMAIL_SUBJECTS = {
     "verify_email": _l("Confirm your e-mail address for %(site)s"),
     "signup_attempt": _l("Someone tried to join %(site)s with your address"),
     "password_reset": _l("Choose a new %(site)s password"),
+    "email_change": _l("Confirm your new e-mail address for %(site)s"),
     "withdrawal_receipt": _l("You have left %(site)s: what was deleted and what is kept"),
 }
 

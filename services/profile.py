@@ -1,16 +1,19 @@
 """Correcting my data: edits, flagging a field as wrong, password and language (SPEC §4)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 
 from extensions import db
 from models.member import Member
+from services.addresses import email_key
 from services.age import is_old_enough
 from services.field_crypto import encrypt_field
-from services.members import MembershipError
+from services.link_tokens import LinkTokenError, make_token, member_from_token
+from services.members import MembershipError, find_member_by_email
 from services.my_info import current_consents
+from services.outbox import queue_email
 from services.passwords import check_password, hash_password, password_problem
 from services.regions import REGION_CODES
 
@@ -73,3 +76,37 @@ def change_password(member: Member, current: str, new: str) -> None:
     member.password_hash = hash_password(new)
     member.session_version += 1
     db.session.commit()
+
+
+EMAIL_CHANGE_SALT = "email-change"
+EMAIL_CHANGE_MAX_AGE = timedelta(hours=24)
+
+
+def request_email_change(member: Member, new_email: str) -> None:
+    """Send a confirmation link to the new address; an address already in use gets nothing.
+
+    The member sees the same answer either way, so the form reveals no one's address.
+    """
+    if find_member_by_email(new_email) is not None:
+        return
+    token = make_token(
+        EMAIL_CHANGE_SALT, {"m": member.id, "e": email_key(new_email), "was": member.email_key}
+    )
+    queue_email(new_email.strip(), "email_change", member.language, {"token": token})
+    db.session.commit()
+
+
+def confirm_email_change(token: str) -> Member:
+    """Switch to the new address a confirmation link names (once, within a day)."""
+    try:
+        member, data = member_from_token(EMAIL_CHANGE_SALT, token, EMAIL_CHANGE_MAX_AGE)
+    except LinkTokenError as error:
+        raise MembershipError(error.code) from None
+    if member.email_key != data.get("was"):
+        raise MembershipError("token_used")
+    if find_member_by_email(data["e"]) is not None:
+        raise MembershipError("token_used")
+    member.email = member.email_key = data["e"]
+    _corrected(member, "email")
+    db.session.commit()
+    return member

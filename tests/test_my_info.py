@@ -115,7 +115,7 @@ def test_no_route_takes_another_members_id(app):
     """My info only ever reads the signed-in member: there is no member id to swap (no IDOR surface)."""
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("me."):
-            assert rule.arguments <= {"lang_code", "field"}, rule.rule
+            assert rule.arguments <= {"lang_code", "field", "token"}, rule.rule  # a signed token, not an id
 
 
 def test_every_column_is_known_to_the_personal_data_registry(app):
@@ -226,3 +226,49 @@ def test_the_root_follows_the_members_saved_language(app, signed_in, member):
         db.session.commit()
     signed_in.delete_cookie("lang")
     assert signed_in.get("/", headers={"Accept-Language": "ko"}).headers["Location"].endswith("/en/")
+
+
+def change_token(app) -> str:
+    with app.app_context():
+        from models import OutboxMessage
+
+        (message,) = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.template == "email_change")
+        ).all()
+        return message.context["token"]
+
+
+def test_changing_the_e_mail_address_takes_effect_only_once_confirmed(app, signed_in, member):
+    response = signed_in.post("/ko/me/email", data={"email": "New.Address@example.com"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Member, member).email == "me@example.com"  # unchanged until confirmed
+    token = change_token(app)
+    assert app.test_client().get(f"/ko/me/email/confirm/{token}").status_code == 302
+    with app.app_context():
+        row = db.session.get(Member, member)
+        assert row.email == row.email_key == "new.address@example.com"
+    again = signed_in.get(f"/ko/me/email/confirm/{token}")
+    assert again.status_code == 400 and "이미 사용된 링크입니다" in again.get_data(as_text=True)
+
+
+def test_changing_to_a_taken_address_reveals_nothing_and_sends_nothing(app, signed_in, member):
+    with app.app_context():
+        sign_up(
+            SignupRequest(
+                email="taken@example.com",
+                password=PASSWORD,
+                name="다른",
+                birth_date=date(1990, 1, 1),
+                language="ko",
+                consents={"privacy_notice": True, "terms": True},
+            )
+        )
+    response = signed_in.post("/en/me/email", data={"email": "TAKEN@example.com"}, follow_redirects=True)
+    assert "If that address can be used, a confirmation link is on its way to it." in response.get_data(
+        as_text=True
+    )
+    with app.app_context():
+        from models import OutboxMessage
+
+        assert "email_change" not in {m.template for m in db.session.scalars(select(OutboxMessage))}

@@ -5,9 +5,9 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from services.clock import seoul_today
 from services.passwords import MAX_LENGTH, MIN_LENGTH
@@ -105,3 +105,16 @@ class PasswordChangeForm(FlaskForm):
 
 class FlagForm(FlaskForm):
     """A one-button form: mark a field as wrong."""
+
+
+class EmailChangeForm(FlaskForm):
+    """The new address; it is used only after it is confirmed."""
+
+    email = EmailField(
+        _l("New e-mail address"),
+        validators=[
+            DataRequired(message=_l("Enter your e-mail address.")),
+            Length(max=254, message=_l("That address is too long.")),
+            Email(message=_l("Enter a valid e-mail address."), check_deliverability=False),
+        ],
+    )

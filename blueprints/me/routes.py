@@ -9,7 +9,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from blueprints.me import bp
-from blueprints.me.forms import ConsentsForm, FlagForm, PasswordChangeForm, ProfileForm, WithdrawForm
+from blueprints.me.forms import (
+    ConsentsForm,
+    EmailChangeForm,
+    FlagForm,
+    PasswordChangeForm,
+    ProfileForm,
+    WithdrawForm,
+)
+from blueprints.messages import message_for
 from services.clock import now_utc
 from services.field_crypto import decrypt_field
 from services.members import MembershipError
@@ -21,7 +29,15 @@ from services.my_info import (
     export,
     recent_sign_ins,
 )
-from services.profile import CORRECTABLE, ProfileChange, change_password, flag_as_wrong, update_profile
+from services.profile import (
+    CORRECTABLE,
+    ProfileChange,
+    change_password,
+    confirm_email_change,
+    flag_as_wrong,
+    request_email_change,
+    update_profile,
+)
 from services.regions import region_label
 from services.withdrawal import withdraw
 
@@ -197,3 +213,26 @@ def password():
             flash(_l("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("me.overview"))
     return render_template("me/password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/email", methods=["GET", "POST"])
+@recent_signin_required
+def email():
+    """Ask to change my e-mail address; the new one must be confirmed from its own mailbox."""
+    form = EmailChangeForm()
+    if form.validate_on_submit():
+        request_email_change(current_user, form.email.data)
+        flash(_l("If that address can be used, a confirmation link is on its way to it."), "info")
+        return redirect(url_for("me.overview"))
+    return render_template("me/email.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/email/confirm/<token>")
+def confirm_email(token: str):
+    """Switch to the new address from the link sent to it."""
+    try:
+        confirm_email_change(token)
+    except MembershipError as error:
+        return render_template("auth/link_problem.html", message=message_for(error)), 400
+    flash(_l("Your new e-mail address is confirmed."), "success")
+    return redirect(url_for("me.overview"))
