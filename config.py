@@ -143,6 +143,10 @@ class Config:
     PSEUDONYM_KEY = env_str("PSEUDONYM_KEY")
     FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
     SQLALCHEMY_DATABASE_URI = env_str("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'usnaper.db'}")
+    # Dormant members' personal data lives apart from the live tables, in its own database (SPEC §6).
+    SQLALCHEMY_BINDS = {
+        "dormant": env_str("DORMANT_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'usnaper-dormant.db'}")
+    }
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # With Redis, jobs go to RQ workers; without it they run in-process after the commit.
     REDIS_URL = env_str("REDIS_URL")
@@ -221,6 +225,7 @@ class Config:
         "PSEUDONYM_KEY",
         "MAIL_SERVER",
         "DATABASE_URL",
+        "DORMANT_DATABASE_URL",
         "SERVER_NAME",
         "PRIVACY_OFFICER_NAME",
         "PRIVACY_OFFICER_DEPARTMENT",
@@ -293,6 +298,7 @@ class TestingConfig(DevelopmentConfig):
     FIELD_ENCRYPTION_KEY = "test-field-key"
     PSEUDONYM_KEY = "test-pseudonym-key"
     SQLALCHEMY_DATABASE_URI = env_str("TEST_DATABASE_URL", "sqlite://")
+    SQLALCHEMY_BINDS = {"dormant": "sqlite://"}
     REDIS_URL = None  # embedded mode; tests that need Redis opt in with TEST_REDIS_URL
     SERVER_NAME = "localhost"
     MAIL_SERVER = None

@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from jobs import enqueue
 from services import outbox
+from services.dormancy import send_notices, separate_inactive
 from services.members import purge_unverified
 from services.purge import purge_expired
 from services.rejoin import forget_old_withdrawals
@@ -48,9 +49,11 @@ def relay_outbox() -> int:
 
 
 def run_daily_maintenance(on_batch: Callable[[int], None] | None = None) -> dict[str, int]:
-    """The daily work: purge expired records, old finished e-mails and never-verified signups."""
+    """The daily work: purges, dormancy notices and separation, old e-mails, unverified signups."""
     counts = purge_expired(on_batch=on_batch)
     for name, count in (
+        ("dormancy_notice", send_notices()),
+        ("dormant", separate_inactive()),
         ("outbox", outbox.purge_finished()),
         ("unverified_signup", purge_unverified()),
         ("withdrawn_address", forget_old_withdrawals()),

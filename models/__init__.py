@@ -2,6 +2,7 @@
 
 from models.access_log import AccessLog
 from models.consent import ConsentEvent
+from models.dormant import DormantRecord
 from models.member import Member
 from models.notice import Notice
 from models.outbox import OutboxMessage
@@ -14,6 +15,7 @@ from models.withdrawal import WithdrawnAddress
 __all__ = [
     "AccessLog",
     "ConsentEvent",
+    "DormantRecord",
     "Member",
     "Notice",
     "OutboxMessage",

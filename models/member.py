@@ -34,6 +34,8 @@ class Member(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_active_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # When the notice that the account will become dormant was sent (SPEC §6).
+    dormancy_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Fields the member flagged as wrong: not used or provided anywhere until corrected (SPEC §4).
     corrections_requested: Mapped[list] = mapped_column(JSON, default=list)
 

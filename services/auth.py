@@ -11,6 +11,7 @@ from models.member import Member
 from models.sign_in import SignInEvent
 from services import throttle
 from services.clock import now_utc
+from services.dormancy import find_dormant, restore
 from services.keys import keyed_hash
 from services.link_tokens import LinkTokenError, make_token, member_from_token
 from services.members import MembershipError, email_key, find_member_by_email, usable_address
@@ -36,7 +37,7 @@ def authenticate(email: str, password: str, address: str) -> Member:
         "address", address, cfg["SIGNIN_MAX_FAILURES_PER_ADDRESS"]
     ):
         raise MembershipError("throttled")
-    member = find_member_by_email(email)
+    member = find_member_by_email(email) or find_dormant(email)
     stored = member.password_hash if member else _unknown_member_hash(cfg["BCRYPT_COST"])
     matches = check_password(password, stored)
     if member is None or not matches:
@@ -46,6 +47,10 @@ def authenticate(email: str, password: str, address: str) -> Member:
         raise MembershipError("invalid")
     if member.status == "pending":
         raise MembershipError("unverified")
+    if member.status == "dormant":
+        error = MembershipError("dormant")
+        error.member_id = member.id  # the restore step may go on for this member only
+        raise error
     throttle.clear("account", account)
     db.session.add(SignInEvent(member_id=member.id, ip_hash=keyed_hash(address, "access-log-ip")))
     if needs_rehash(member.password_hash):
@@ -93,4 +98,12 @@ def load_member(session_id: str) -> Member | None:
     member = db.session.get(Member, int(member_id))
     if member is None or member.session_version != int(version) or member.status != "active":
         return None
+    return member
+
+
+def restore_dormant(member_id: int) -> Member:
+    """Restore the dormant account whose password was just checked, and count it as a sign-in."""
+    member = restore(db.session.get(Member, member_id))
+    member.last_active_at = now_utc()
+    db.session.commit()
     return member

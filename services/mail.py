@@ -26,6 +26,7 @@ EMAIL_SUBJECTS = {
     "signup_attempt": _l("Someone tried to join %(site)s with your address"),
     "password_reset": _l("Choose a new %(site)s password"),
     "email_change": _l("Confirm your new e-mail address for %(site)s"),
+    "dormancy_notice": _l("Your %(site)s account will become dormant"),
     "withdrawal_receipt": _l("You have left %(site)s: what was deleted and what is kept"),
 }
 

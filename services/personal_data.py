@@ -42,6 +42,8 @@ REGISTRY = (
     PersonalField("members", "language", "profile"),
     PersonalField("members", "status", "activity"),
     PersonalField("members", "corrections_requested", "profile"),
+    PersonalField("members", "dormancy_notice_at", "activity"),
+    PersonalField("dormant_records", "sealed", "identity", exported=False),  # readable only to restore
     PersonalField("members", "created_at", "activity"),
     PersonalField("members", "email_verified_at", "activity"),
     PersonalField("members", "last_active_at", "activity"),
@@ -90,6 +92,7 @@ NOT_PERSONAL = {
     "retention_records": {"id", "category", "created_at", "retain_until"},
     "throttle_counters": {"count", "window_ends_at"},
     "withdrawn_addresses": {"id", "withdrawn_at", "forget_at"},
+    "dormant_records": {"member_id", "moved_at"},
     "notices": {"id", "title_ko", "title_en", "body_ko", "body_en", "published_at"},
     "policy_versions": {
         "id",

@@ -49,6 +49,8 @@ def app(backend, app_overrides, tmp_path):
     """
     if backend == "sqlite":
         app_overrides = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}"} | app_overrides
+    # The dormant store is its own database: a file of its own here, as in development.
+    app_overrides = {"SQLALCHEMY_BINDS": {"dormant": f"sqlite:///{tmp_path / 'dormant.db'}"}} | app_overrides
     application = build_app(config_for(backend, **app_overrides))
     with application.app_context():
         db.drop_all()

@@ -11,9 +11,9 @@ KO_CATALOG = Path(__file__).resolve().parent.parent / "translations" / "ko" / "L
 # Sample values for each URL argument of a public page; a new argument must be added here.
 SAMPLE_ARGS = {"kind": ["privacy", "terms"], "version": ["1.0"]}
 # Blueprints whose pages are not for the public, and pages that need a token from an
-# e-mail (each tested on its own).
+# e-mail or a checked password first (each tested on its own).
 NOT_PUBLIC = {"dev", "me"}
-NEEDS_TOKEN = {"auth.verify", "auth.reset"}
+NEEDS_TOKEN = {"auth.verify", "auth.reset", "auth.restore"}
 
 
 def public_page_urls(app, language: str) -> list[str]:

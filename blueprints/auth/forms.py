@@ -134,3 +134,7 @@ class ResetPasswordForm(FlaskForm):
 
 class SignoutForm(FlaskForm):
     """Sign-out is a POST with a CSRF token."""
+
+
+class RestoreForm(FlaskForm):
+    """Confirm bringing a dormant account back."""

@@ -15,9 +15,16 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from blueprints.auth import bp
-from blueprints.auth.forms import ForgotPasswordForm, ResetPasswordForm, SigninForm, SignoutForm, SignupForm
+from blueprints.auth.forms import (
+    ForgotPasswordForm,
+    ResetPasswordForm,
+    RestoreForm,
+    SigninForm,
+    SignoutForm,
+    SignupForm,
+)
 from blueprints.messages import message_for
-from services.auth import authenticate, request_password_reset, reset_password
+from services.auth import authenticate, request_password_reset, reset_password, restore_dormant
 from services.clock import now_utc
 from services.locale import switch_target
 from services.members import MembershipError, SignupRequest, sign_up, verify_email
@@ -74,6 +81,9 @@ def signin():
         try:
             member = authenticate(form.email.data, form.password.data, request.remote_addr or "")
         except MembershipError as error:
+            if error.code == "dormant":
+                session["restore_member_id"] = error.member_id
+                return redirect(url_for("auth.restore"))
             form.form_errors.append(message_for(error))
             return render_template("auth/signin.html", form=form), 429 if error.code == "throttled" else 400
         session.clear()  # nothing from before sign-in carries over
@@ -83,6 +93,23 @@ def signin():
         target = switch_target(request.args.get("next"), member.language, current_app.config["LANGUAGES"])
         return redirect(target or url_for("pages.home", lang_code=member.language))
     return render_template("auth/signin.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/signin/restore", methods=["GET", "POST"])
+def restore():
+    """A dormant account, password already checked: restore it once the member confirms."""
+    member_id = session.get("restore_member_id")
+    if member_id is None:
+        return redirect(url_for("auth.signin"))
+    form = RestoreForm()
+    if form.validate_on_submit():
+        member = restore_dormant(member_id)
+        session.clear()
+        login_user(member)
+        session["signed_in_at"] = now_utc().isoformat()
+        flash(_l("Welcome back. Your account is active again."), "success")
+        return redirect(url_for("me.overview", lang_code=member.language))
+    return render_template("auth/restore.html", form=form)
 
 
 @bp.post("/signout")

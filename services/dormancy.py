@@ -1,0 +1,151 @@
+"""Dormant accounts (SPEC §6): a notice before, separation on the day, restoration on sign-in.
+
+After DORMANCY_MONTHS without activity a member's personal fields are sealed
+(AES-GCM) into the dormant store, a database of its own, and the live row keeps
+only a stub: a keyed hash to find it by address at sign-in, the password hash,
+and the status. Each step commits on its own and checks what is already done,
+so a run that dies half-way is finished by the next.
+"""
+
+import base64
+import json
+import logging
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from extensions import db
+from models.dormant import DormantRecord
+from models.member import Member
+from services.addresses import email_key
+from services.clock import now_utc
+from services.field_crypto import decrypt_field, encrypt_field
+from services.keys import keyed_hash
+from services.outbox import queue_email
+from services.retention import add_months
+
+log = logging.getLogger(__name__)
+
+STUB_PREFIX = "dormant:"
+SEALED_FIELDS = ("email", "name", "birth_date", "phone_encrypted", "preferred_region")
+STUB_BIRTH_DATE = date(1900, 1, 1)
+
+
+def ensure_store() -> None:
+    """Create the dormant store's table if it is not there (it lives outside the migrations)."""
+    db.metadatas["dormant"].create_all(db.engines["dormant"], checkfirst=True)
+
+
+def stub_key(email: str) -> str:
+    """What a dormant member's email_key becomes: a keyed hash, so sign-in can still find the stub."""
+    return STUB_PREFIX + keyed_hash(email_key(email), "dormant-address", length=64)
+
+
+def _cutoff(now: datetime) -> datetime:
+    return add_months(now, -current_app.config["DORMANCY_MONTHS"])
+
+
+def send_notices(now: datetime | None = None) -> int:
+    """E-mail the members who become dormant within the notice period; each is told once."""
+    now = now or now_utc()
+    notice_from = _cutoff(now) + timedelta(days=current_app.config["DORMANCY_NOTICE_DAYS"])
+    due = db.session.scalars(
+        select(Member).where(
+            Member.status == "active",
+            Member.last_active_at <= notice_from,
+            Member.dormancy_notice_at.is_(None),
+        )
+    ).all()
+    for member in due:
+        if "email" not in (member.corrections_requested or []):
+            dormant_on = add_months(member.last_active_at, current_app.config["DORMANCY_MONTHS"])
+            queue_email(
+                member.email, "dormancy_notice", member.language, {"on": dormant_on.date().isoformat()}
+            )
+        member.dormancy_notice_at = now
+        db.session.commit()
+    return len(due)
+
+
+def _seal(member: Member) -> bytes:
+    fields = {
+        "email": member.email,
+        "name": member.name,
+        "birth_date": member.birth_date.isoformat(),
+        "phone_encrypted": base64.b64encode(member.phone_encrypted).decode()
+        if member.phone_encrypted
+        else None,
+        "preferred_region": member.preferred_region,
+    }
+    return encrypt_field(json.dumps(fields), "dormant.record")
+
+
+def _unseal(sealed: bytes) -> dict:
+    return json.loads(decrypt_field(sealed, "dormant.record"))
+
+
+def separate(member: Member, now: datetime) -> None:
+    """Move one member's personal fields to the dormant store and leave a stub (safe to repeat)."""
+    record = db.session.get(DormantRecord, member.id)
+    if record is None:
+        db.session.add(DormantRecord(member_id=member.id, sealed=_seal(member), moved_at=now))
+        db.session.commit()
+    member.email_key = stub_key(member.email)
+    member.email, member.name, member.birth_date = "", "", STUB_BIRTH_DATE
+    member.phone_encrypted = member.preferred_region = None
+    member.status = "dormant"
+    member.session_version += 1
+    db.session.commit()
+
+
+def separate_inactive(
+    now: datetime | None = None, batch_size: int = 200, on_batch: Callable[[int], None] | None = None
+) -> int:
+    """Make dormant every member inactive for the configured period; return how many."""
+    ensure_store()
+    now = now or now_utc()
+    done = 0
+    while batch := db.session.scalars(
+        select(Member)
+        .where(Member.status == "active", Member.last_active_at <= _cutoff(now))
+        .order_by(Member.id)
+        .limit(batch_size)
+    ).all():
+        for member in batch:
+            separate(member, now)
+        done += len(batch)
+        if on_batch:
+            on_batch(len(batch))
+    if done:
+        log.info("dormancy: %d member(s) moved to the dormant store", done)
+    return done
+
+
+def find_dormant(email: str) -> Member | None:
+    """The dormant stub an address belongs to, if any."""
+    return db.session.scalar(
+        select(Member).where(Member.email_key == stub_key(email), Member.status == "dormant")
+    )
+
+
+def restore(member: Member) -> Member:
+    """Bring a dormant member's data back to the live tables (the restore path; safe to repeat)."""
+    ensure_store()
+    record = db.session.get(DormantRecord, member.id)
+    if record is not None and member.status == "dormant":
+        fields = _unseal(record.sealed)
+        member.email, member.email_key = fields["email"], email_key(fields["email"])
+        member.name = fields["name"]
+        member.birth_date = date.fromisoformat(fields["birth_date"])
+        member.phone_encrypted = (
+            base64.b64decode(fields["phone_encrypted"]) if fields["phone_encrypted"] else None
+        )
+        member.preferred_region = fields["preferred_region"]
+        member.status, member.last_active_at, member.dormancy_notice_at = "active", now_utc(), None
+        db.session.commit()
+    if record is not None:
+        db.session.delete(record)
+        db.session.commit()
+    return member

@@ -1,0 +1,120 @@
+"""Dormant accounts (SPEC §6): notice 30 days before, separation into the dormant store, restore."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import select, text
+
+from extensions import db
+from models import DormantRecord, Member, OutboxMessage
+from services.clock import now_utc
+from services.dormancy import ensure_store, send_notices, separate_inactive
+from services.members import SignupRequest, sign_up
+from services.retention import add_months
+
+PASSWORD = "a long enough passphrase"
+
+
+def member_last_active(app, months_ago: int, days: int = 0, email: str = "sleepy@example.com") -> int:
+    with app.app_context():
+        member = sign_up(
+            SignupRequest(
+                email=email,
+                password=PASSWORD,
+                name="잠든회원",
+                birth_date=date(1985, 3, 3),
+                language="ko",
+                phone="010-3333-4444",
+                preferred_region="daegu",
+                consents={"privacy_notice": True, "terms": True, "optional_profile": True},
+            )
+        )
+        member.status = "active"
+        member.last_active_at = add_months(now_utc(), -months_ago) - timedelta(days=days)
+        db.session.commit()
+        return member.id
+
+
+def test_notice_goes_30_days_before_and_only_once(app):
+    due = member_last_active(app, 17, days=1, email="due@example.com")  # dormant in under 30 days
+    member_last_active(app, 16, email="later@example.com")
+    with app.app_context():
+        assert send_notices() == 1
+        assert send_notices() == 0
+        (notice,) = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.template == "dormancy_notice")
+        )
+        assert notice.recipient == "due@example.com" and notice.context["on"]
+        assert db.session.get(Member, due).dormancy_notice_at is not None
+
+
+def test_after_18_months_personal_data_moves_to_its_own_store(app):
+    member_id = member_last_active(app, 18, days=1)
+    member_last_active(app, 17, email="active@example.com")
+    with app.app_context():
+        assert separate_inactive() == 1
+        stub = db.session.get(Member, member_id)
+        assert (
+            stub.status == "dormant" and stub.email == "" and stub.name == "" and stub.phone_encrypted is None
+        )
+        assert stub.email_key.startswith("dormant:") and "sleepy" not in stub.email_key
+        live = str(
+            db.session.execute(
+                text("SELECT email, name, email_key FROM members WHERE id = :i"), {"i": member_id}
+            ).one()
+        )
+        assert "sleepy" not in live and "잠든회원" not in live
+        record = db.session.get(DormantRecord, member_id)
+        assert record is not None and b"sleepy" not in record.sealed  # sealed, not plain
+        assert str(db.engines["dormant"].url) != str(db.engine.url)  # its own database
+        assert separate_inactive() == 0  # a re-run finds nothing more
+
+
+def test_a_half_done_separation_is_finished_by_the_next_run(app):
+    member_id = member_last_active(app, 19)
+    with app.app_context():
+        ensure_store()
+        from services.dormancy import _seal
+
+        member = db.session.get(Member, member_id)
+        db.session.add(DormantRecord(member_id=member_id, sealed=_seal(member)))
+        db.session.commit()  # the run died before the live row was stubbed
+        assert separate_inactive() == 1
+        assert db.session.get(Member, member_id).status == "dormant"
+        assert db.session.scalar(select(DormantRecord).where(DormantRecord.member_id == member_id))
+
+
+def test_signing_in_to_a_dormant_account_restores_it_after_confirmation(app, client):
+    member_id = member_last_active(app, 20)
+    with app.app_context():
+        separate_inactive()
+    wrong = client.post("/ko/signin", data={"email": "sleepy@example.com", "password": "not the password"})
+    assert wrong.status_code == 400
+    response = client.post("/ko/signin", data={"email": "Sleepy@example.com", "password": PASSWORD})
+    assert response.headers["Location"].endswith("/ko/signin/restore")
+    page = client.get("/ko/signin/restore").get_data(as_text=True)
+    assert "휴면 계정입니다" in page
+    with app.app_context():
+        assert db.session.get(Member, member_id).status == "dormant"  # nothing until confirmed
+    confirmed = client.post("/ko/signin/restore")
+    assert confirmed.status_code == 302
+    with app.app_context():
+        member = db.session.get(Member, member_id)
+        assert (member.status, member.email, member.name, member.preferred_region) == (
+            "active",
+            "sleepy@example.com",
+            "잠든회원",
+            "daegu",
+        )
+        assert db.session.get(DormantRecord, member_id) is None
+    assert "010-3333-4444" in client.get("/ko/me/").get_data(as_text=True)
+
+
+def test_the_restore_step_needs_a_checked_password_first(client):
+    assert client.get("/ko/signin/restore").headers["Location"].endswith("/ko/signin")
+    assert client.post("/ko/signin/restore").headers["Location"].endswith("/ko/signin")
+
+
+def test_daily_maintenance_runs_dormancy(app, runner):
+    member_last_active(app, 18, days=2)
+    result = runner.invoke(args=["jobs", "run-daily"])
+    assert result.exit_code == 0 and "1 dormant" in result.output and "1 dormancy_notice" in result.output
