@@ -4,7 +4,7 @@ import logging
 from collections.abc import Callable
 
 from jobs import enqueue
-from services import outbox
+from services import outbox, throttle
 from services.dormancy import send_notices, separate_inactive
 from services.members import purge_unverified
 from services.purge import purge_expired
@@ -57,6 +57,7 @@ def run_daily_maintenance(on_batch: Callable[[int], None] | None = None) -> dict
         ("outbox", outbox.purge_finished()),
         ("unverified_signup", purge_unverified()),
         ("withdrawn_address", forget_old_withdrawals()),
+        ("throttle_counter", throttle.purge_ended()),
     ):
         if count:
             counts[name] = count

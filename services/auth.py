@@ -56,6 +56,7 @@ def authenticate(email: str, password: str, address: str) -> Member:
     if needs_rehash(member.password_hash):
         member.password_hash = hash_password(password)
     member.last_active_at = now_utc()
+    member.dormancy_notice_at = None  # active again: a future dormancy gets its own notice
     db.session.commit()
     return member
 
@@ -103,7 +104,12 @@ def load_member(session_id: str) -> Member | None:
 
 def restore_dormant(member_id: int) -> Member:
     """Restore the dormant account whose password was just checked, and count it as a sign-in."""
-    member = restore(db.session.get(Member, member_id))
+    member = db.session.get(Member, member_id)
+    if member is None or member.status != "dormant":
+        raise MembershipError("not_dormant")
+    member = restore(member)
+    if member.status != "active":
+        raise MembershipError("not_dormant")
     member.last_active_at = now_utc()
     db.session.commit()
     return member

@@ -20,10 +20,11 @@ from extensions import db
 from models.dormant import DormantRecord
 from models.member import Member
 from services.addresses import email_key
-from services.clock import now_utc
+from services.clock import now_utc, seoul_today
 from services.field_crypto import decrypt_field, encrypt_field
 from services.keys import keyed_hash
 from services.outbox import queue_email
+from services.personal_access import is_frozen
 from services.retention import add_months
 
 log = logging.getLogger(__name__)
@@ -59,11 +60,10 @@ def send_notices(now: datetime | None = None) -> int:
         )
     ).all()
     for member in due:
-        if "email" not in (member.corrections_requested or []):
+        if not is_frozen(member, "email"):
             dormant_on = add_months(member.last_active_at, current_app.config["DORMANCY_MONTHS"])
-            queue_email(
-                member.email, "dormancy_notice", member.language, {"on": dormant_on.date().isoformat()}
-            )
+            on = seoul_today(dormant_on).isoformat()
+            queue_email(member.email, "dormancy_notice", member.language, {"on": on})
         member.dormancy_notice_at = now
         db.session.commit()
     return len(due)
@@ -89,8 +89,11 @@ def _unseal(sealed: bytes) -> dict:
 def separate(member: Member, now: datetime) -> None:
     """Move one member's personal fields to the dormant store and leave a stub (safe to repeat)."""
     record = db.session.get(DormantRecord, member.id)
-    if record is None:
-        db.session.add(DormantRecord(member_id=member.id, sealed=_seal(member), moved_at=now))
+    if member.email:  # the live row still holds the data: (re)seal it, never trust an older record
+        if record is None:
+            db.session.add(DormantRecord(member_id=member.id, sealed=_seal(member), moved_at=now))
+        else:
+            record.sealed, record.moved_at = _seal(member), now
         db.session.commit()
     member.email_key = stub_key(member.email)
     member.email, member.name, member.birth_date = "", "", STUB_BIRTH_DATE
@@ -107,9 +110,15 @@ def separate_inactive(
     ensure_store()
     now = now or now_utc()
     done = 0
+    noticed_by = now - timedelta(days=current_app.config["DORMANCY_NOTICE_DAYS"])
     while batch := db.session.scalars(
         select(Member)
-        .where(Member.status == "active", Member.last_active_at <= _cutoff(now))
+        .where(
+            Member.status == "active",
+            Member.last_active_at <= _cutoff(now),
+            # Only after the promised notice period: a member never warned is warned first.
+            Member.dormancy_notice_at <= noticed_by,
+        )
         .order_by(Member.id)
         .limit(batch_size)
     ).all():

@@ -103,9 +103,12 @@ def sign_up(request: SignupRequest) -> Member | None:
         check_rejoin(request.email)
     except RejoinRefused:
         raise MembershipError("rejoin_refused") from None
-    existing = find_member_by_email(request.email)
+    from services.dormancy import find_dormant  # a sibling rule about the same addresses
+
+    existing = find_member_by_email(request.email) or find_dormant(request.email)
     if existing is not None:
-        if usable_address(existing):
+        hash_password(request.password)  # the same work as a new signup: timing reveals nothing
+        if existing.status != "dormant" and usable_address(existing):
             queue_email(existing.email, "signup_attempt", existing.language, {})
             db.session.commit()
         return None

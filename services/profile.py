@@ -9,6 +9,7 @@ from extensions import db
 from models.member import Member
 from services.addresses import email_key
 from services.age import is_old_enough
+from services.dormancy import find_dormant
 from services.field_crypto import encrypt_field
 from services.link_tokens import LinkTokenError, make_token, member_from_token
 from services.members import MembershipError, find_member_by_email
@@ -87,7 +88,7 @@ def request_email_change(member: Member, new_email: str) -> None:
 
     The member sees the same answer either way, so the form reveals no one's address.
     """
-    if find_member_by_email(new_email) is not None:
+    if find_member_by_email(new_email) is not None or find_dormant(new_email) is not None:
         return
     token = make_token(
         EMAIL_CHANGE_SALT, {"m": member.id, "e": email_key(new_email), "was": member.email_key}
@@ -104,7 +105,7 @@ def confirm_email_change(token: str) -> Member:
         raise MembershipError(error.code) from None
     if member.email_key != data.get("was"):
         raise MembershipError("token_used")
-    if find_member_by_email(data["e"]) is not None:
+    if find_member_by_email(data["e"]) is not None or find_dormant(data["e"]) is not None:
         raise MembershipError("token_used")
     member.email = member.email_key = data["e"]
     _corrected(member, "email")

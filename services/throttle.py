@@ -2,7 +2,8 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
+from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from models.throttle import ThrottleCounter
@@ -21,19 +22,39 @@ def is_blocked(kind: str, value: str, limit: int, now: datetime | None = None) -
 
 
 def record_failure(kind: str, value: str, window: timedelta, now: datetime | None = None) -> None:
-    """Count one failure for value (a new window starts when the old one has ended)."""
+    """Count one failure for value, atomically (parallel guesses all count); commits."""
     now = now or now_utc()
     key = _key(kind, value)
-    counter = db.session.get(ThrottleCounter, key)
-    if counter is None or counter.window_ends_at <= now:
-        if counter is not None:
-            db.session.delete(counter)
-            db.session.flush()
+    counted = db.session.execute(
+        update(ThrottleCounter)
+        .where(ThrottleCounter.key == key, ThrottleCounter.window_ends_at > now)
+        .values(count=ThrottleCounter.count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if counted.rowcount == 0:  # no live window: start one (replacing an ended one)
+        db.session.execute(delete(ThrottleCounter).where(ThrottleCounter.key == key))
         db.session.add(ThrottleCounter(key=key, count=1, window_ends_at=now + window))
-    else:
-        counter.count += 1
+        try:
+            db.session.commit()
+        except IntegrityError:  # another request started it first: count on top of it
+            db.session.rollback()
+            db.session.execute(
+                update(ThrottleCounter)
+                .where(ThrottleCounter.key == key)
+                .values(count=ThrottleCounter.count + 1)
+            )
+    db.session.commit()
 
 
 def clear(kind: str, value: str) -> None:
     """Forget the failures of value (after a successful sign-in)."""
     db.session.execute(delete(ThrottleCounter).where(ThrottleCounter.key == _key(kind, value)))
+
+
+def purge_ended(now: datetime | None = None) -> int:
+    """Delete counters whose window has ended (they hold keyed hashes of addresses)."""
+    result = db.session.execute(
+        delete(ThrottleCounter).where(ThrottleCounter.window_ends_at <= (now or now_utc()))
+    )
+    db.session.commit()
+    return result.rowcount

@@ -7,10 +7,13 @@ from sqlalchemy import delete, func, select, update
 from extensions import db
 from models.access_log import AccessLog
 from models.consent import ConsentEvent
+from models.dormant import DormantRecord
 from models.member import Member
 from models.outbox import OutboxMessage
 from models.sign_in import SignInEvent
-from services.clock import now_utc
+from services.addresses import email_key
+from services.clock import now_utc, seoul_today
+from services.dormancy import ensure_store
 from services.members import MembershipError
 from services.outbox import queue_email
 from services.passwords import check_password
@@ -40,13 +43,16 @@ def withdraw(member: Member, password: str) -> dict:
     if visits:
         # The law keeps site-visit records; they stay, but nothing in them points to the person any more.
         db.session.execute(update(AccessLog).where(AccessLog.member_id == member_id).values(member_id=None))
-        kept.append({"category": "access_log", "until": retain_until("access_log", now).date().isoformat()})
+        until = seoul_today(retain_until("access_log", now)).isoformat()
+        kept.append({"category": "access_log", "until": until})
     db.session.execute(delete(ConsentEvent).where(ConsentEvent.member_id == member_id))
     db.session.execute(delete(SignInEvent).where(SignInEvent.member_id == member_id))
-    db.session.execute(delete(OutboxMessage).where(OutboxMessage.recipient == address))
+    db.session.execute(delete(OutboxMessage).where(func.lower(OutboxMessage.recipient) == email_key(address)))
+    ensure_store()
+    db.session.execute(delete(DormantRecord).where(DormantRecord.member_id == member_id))
     db.session.execute(delete(Member).where(Member.id == member_id))
     remember_withdrawal(address, now)
-    receipt = {"deleted": list(DELETED_ITEMS), "kept": kept, "withdrawn_on": now.date().isoformat()}
+    receipt = {"deleted": list(DELETED_ITEMS), "kept": kept, "withdrawn_on": seoul_today(now).isoformat()}
     queue_email(address, "withdrawal_receipt", language, receipt, erase_after_send=True)
     db.session.commit()
     log.info("a member withdrew; personal data deleted")

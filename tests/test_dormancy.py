@@ -14,7 +14,9 @@ from services.retention import add_months
 PASSWORD = "a long enough passphrase"
 
 
-def member_last_active(app, months_ago: int, days: int = 0, email: str = "sleepy@example.com") -> int:
+def member_last_active(
+    app, months_ago: int, days: int = 0, email: str = "sleepy@example.com", noticed_days_ago: int | None = 31
+) -> int:
     with app.app_context():
         member = sign_up(
             SignupRequest(
@@ -30,13 +32,15 @@ def member_last_active(app, months_ago: int, days: int = 0, email: str = "sleepy
         )
         member.status = "active"
         member.last_active_at = add_months(now_utc(), -months_ago) - timedelta(days=days)
+        if noticed_days_ago is not None:
+            member.dormancy_notice_at = now_utc() - timedelta(days=noticed_days_ago)
         db.session.commit()
         return member.id
 
 
 def test_notice_goes_30_days_before_and_only_once(app):
-    due = member_last_active(app, 17, days=1, email="due@example.com")  # dormant in under 30 days
-    member_last_active(app, 16, email="later@example.com")
+    due = member_last_active(app, 17, days=1, email="due@example.com", noticed_days_ago=None)
+    member_last_active(app, 16, email="later@example.com", noticed_days_ago=None)
     with app.app_context():
         assert send_notices() == 1
         assert send_notices() == 0
@@ -114,7 +118,76 @@ def test_the_restore_step_needs_a_checked_password_first(client):
     assert client.post("/ko/signin/restore").headers["Location"].endswith("/ko/signin")
 
 
-def test_daily_maintenance_runs_dormancy(app, runner):
-    member_last_active(app, 18, days=2)
+def test_no_one_becomes_dormant_without_the_notice_period_first(app, runner):
+    never_told = member_last_active(app, 18, days=2, email="untold@example.com", noticed_days_ago=None)
+    told = member_last_active(app, 18, days=2, email="told@example.com", noticed_days_ago=31)
     result = runner.invoke(args=["jobs", "run-daily"])
-    assert result.exit_code == 0 and "1 dormant" in result.output and "1 dormancy_notice" in result.output
+    assert result.exit_code == 0 and "1 dormancy_notice" in result.output and "1 dormant" in result.output
+    with app.app_context():
+        assert db.session.get(Member, never_told).status == "active"  # warned now, separated later
+        assert db.session.get(Member, told).status == "dormant"
+
+
+def test_signing_in_starts_a_new_notice_cycle(app, client):
+    member_id = member_last_active(app, 17, days=10, noticed_days_ago=5)
+    client.post("/ko/signin", data={"email": "sleepy@example.com", "password": PASSWORD})
+    with app.app_context():
+        assert db.session.get(Member, member_id).dormancy_notice_at is None
+
+
+def test_a_stale_dormant_record_never_overwrites_newer_data(app):
+    from services.dormancy import _seal
+
+    member_id = member_last_active(app, 19)
+    with app.app_context():
+        ensure_store()
+        member = db.session.get(Member, member_id)
+        old_name = member.name
+        member.name = "새 이름"
+        stale = DormantRecord(member_id=member_id, sealed=_seal(member))
+        member.name = old_name
+        db.session.add(stale)  # left behind by a restore that died before deleting it
+        db.session.commit()
+        member.name = "최신 이름"
+        db.session.commit()
+        separate_inactive()
+        from services.dormancy import restore
+
+        assert restore(db.session.get(Member, member_id)).name == "최신 이름"
+
+
+def test_a_dormant_address_cannot_be_taken_by_someone_else(app, client):
+    member_last_active(app, 20)
+    with app.app_context():
+        separate_inactive()
+    client.post(
+        "/ko/signup",
+        data={
+            "email": "sleepy@example.com",
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+            "name": "남",
+            "birth_date": "1990-01-01",
+            "privacy_notice": "y",
+            "terms": "y",
+        },
+    )
+    with app.app_context():
+        assert db.session.scalar(select(Member).where(Member.email_key == "sleepy@example.com")) is None
+
+
+def test_the_restore_step_expires_and_checks_the_account(app, client):
+    member_id = member_last_active(app, 20)
+    with app.app_context():
+        separate_inactive()
+    client.post("/ko/signin", data={"email": "sleepy@example.com", "password": PASSWORD})
+    with client.session_transaction() as session:
+        session["restore"]["at"] = (now_utc() - timedelta(minutes=11)).isoformat()
+        session.modified = True
+    assert client.post("/ko/signin/restore").headers["Location"].endswith("/ko/signin")
+    with app.app_context():
+        assert db.session.get(Member, member_id).status == "dormant"
+    with client.session_transaction() as session:
+        session["restore"] = {"member_id": 999999, "at": now_utc().isoformat()}
+    refused = client.post("/ko/signin/restore")
+    assert refused.status_code == 302 and refused.headers["Location"].endswith("/ko/signin")

@@ -273,3 +273,19 @@ def test_changing_to_a_taken_address_reveals_nothing_and_sends_nothing(app, sign
         from models import OutboxMessage
 
         assert "email_change" not in {m.template for m in db.session.scalars(select(OutboxMessage))}
+
+
+def test_a_password_change_is_in_the_access_log(app, signed_in, member):
+    from models import AccessLog
+
+    signed_in.post(
+        "/en/me/password",
+        data={
+            "current_password": PASSWORD,
+            "password": "brand new passphrase",
+            "password_confirm": "brand new passphrase",
+        },
+    )
+    with app.app_context():
+        rows = db.session.scalars(select(AccessLog).where(AccessLog.path == "/en/me/password")).all()
+        assert [(row.method, row.status, row.member_id) for row in rows] == [("POST", 302, member)]

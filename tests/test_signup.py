@@ -260,3 +260,30 @@ def test_signup_without_a_csrf_token_is_refused(app, client):
     assert "잘못된 요청입니다" in response.get_data(as_text=True)
     with app.app_context():
         assert table_counts()["members"] == 0
+
+
+def test_link_tokens_never_reach_the_access_log(app, client):
+    client.post("/ko/signup", data=form())
+    with app.app_context():
+        token = verification_token(db.session.scalars(select(Member)).one())
+    client.get(f"/ko/verify/{token}")
+    with app.app_context():
+        paths = [row.path for row in db.session.scalars(select(AccessLog))]
+    assert "/ko/verify/[token]" in paths and not any(token in path for path in paths)
+
+
+def test_a_taken_address_costs_the_same_hashing_work(app, client, monkeypatch):
+    import services.members as members
+
+    calls = []
+    real = members.hash_password
+    monkeypatch.setattr(members, "hash_password", lambda password: calls.append(1) or real(password))
+    client.post("/ko/signup", data=form(email="first@example.com"))
+    client.post("/ko/signup", data=form(email="FIRST@example.com"))
+    assert len(calls) == 2
+
+
+def test_nul_bytes_are_refused_before_any_database_sees_them(client):
+    response = client.post("/ko/signin", data={"email": "a\x00@example.com", "password": "x"})
+    assert response.status_code == 400
+    assert client.get("/ko/privacy?q=%00").status_code == 400

@@ -1,5 +1,7 @@
 """Views of the auth blueprint."""
 
+from datetime import datetime, timedelta
+
 from flask import (
     current_app,
     flash,
@@ -28,6 +30,9 @@ from services.auth import authenticate, request_password_reset, reset_password, 
 from services.clock import now_utc
 from services.locale import switch_target
 from services.members import MembershipError, SignupRequest, sign_up, verify_email
+
+# The restore step must follow the password check closely.
+RESTORE_WINDOW = timedelta(minutes=10)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -82,7 +87,7 @@ def signin():
             member = authenticate(form.email.data, form.password.data, request.remote_addr or "")
         except MembershipError as error:
             if error.code == "dormant":
-                session["restore_member_id"] = error.member_id
+                session["restore"] = {"member_id": error.member_id, "at": now_utc().isoformat()}
                 return redirect(url_for("auth.restore"))
             form.form_errors.append(message_for(error))
             return render_template("auth/signin.html", form=form), 429 if error.code == "throttled" else 400
@@ -98,12 +103,20 @@ def signin():
 @bp.route("/signin/restore", methods=["GET", "POST"])
 def restore():
     """A dormant account, password already checked: restore it once the member confirms."""
-    member_id = session.get("restore_member_id")
-    if member_id is None:
+    pending = session.get("restore") or {}
+    checked_at = pending.get("at")
+    recent = checked_at and now_utc() - datetime.fromisoformat(checked_at) < RESTORE_WINDOW
+    if not recent:
+        session.pop("restore", None)
         return redirect(url_for("auth.signin"))
     form = RestoreForm()
     if form.validate_on_submit():
-        member = restore_dormant(member_id)
+        try:
+            member = restore_dormant(pending["member_id"])
+        except MembershipError:
+            session.pop("restore", None)
+            flash(_l("That account cannot be restored from here. Please sign in again."), "error")
+            return redirect(url_for("auth.signin"))
         session.clear()
         login_user(member)
         session["signed_in_at"] = now_utc().isoformat()

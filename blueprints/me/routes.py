@@ -208,7 +208,7 @@ def password():
                 else _l("Use 10 to 256 characters.")
             )
         else:
-            login_user(current_user)  # this session continues under the new session version
+            login_user(current_user._get_current_object())  # this session goes on under the new version
             session["signed_in_at"] = now_utc().isoformat()
             flash(_l("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("me.overview"))

@@ -1,9 +1,17 @@
 """Response headers every page carries (the full set arrives with the hardening work)."""
 
-from flask import Blueprint, current_app
+from flask import Blueprint, abort, current_app, request
 from werkzeug.wrappers import Response
 
 bp = Blueprint("security", __name__)
+
+
+@bp.before_app_request
+def refuse_nul_bytes() -> None:
+    """No field or query value may hold a NUL: PostgreSQL refuses them, and nothing legitimate sends one."""
+    for values in (request.args, request.form):
+        if any("\x00" in value for value in values.values()):
+            abort(400)
 
 
 @bp.after_app_request
