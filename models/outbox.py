@@ -23,6 +23,8 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(320))
+    # The member the mail is about, so withdrawal finds every mail, whatever address it went to.
+    member_id: Mapped[int | None] = mapped_column(Integer, index=True)
     template: Mapped[str] = mapped_column(String(100))
     locale: Mapped[str] = mapped_column(String(8))
     context: Mapped[dict] = mapped_column(JSON, default=dict)

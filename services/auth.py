@@ -68,7 +68,7 @@ def request_password_reset(email: str) -> None:
         return
     # The token carries a piece of the current hash: it stops working once the password changes.
     token = make_token(RESET_SALT, {"m": member.id, "h": member.password_hash[-16:]})
-    queue_email(member.email, "password_reset", member.language, {"token": token})
+    queue_email(member.email, "password_reset", member.language, {"token": token}, member_id=member.id)
     db.session.commit()
 
 

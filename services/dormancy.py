@@ -63,7 +63,7 @@ def send_notices(now: datetime | None = None) -> int:
         if not is_frozen(member, "email"):
             dormant_on = add_months(member.last_active_at, current_app.config["DORMANCY_MONTHS"])
             on = seoul_today(dormant_on).isoformat()
-            queue_email(member.email, "dormancy_notice", member.language, {"on": on})
+            queue_email(member.email, "dormancy_notice", member.language, {"on": on}, member_id=member.id)
         member.dormancy_notice_at = now
         db.session.commit()
     return len(due)

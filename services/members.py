@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from extensions import db
 from models.consent import CONSENT_ITEMS, REQUIRED_CONSENTS, ConsentEvent
 from models.member import Member
+from models.outbox import OutboxMessage
 from services.addresses import email_key
 from services.age import is_old_enough
 from services.clock import now_utc
@@ -109,7 +110,7 @@ def sign_up(request: SignupRequest) -> Member | None:
     if existing is not None:
         hash_password(request.password)  # the same work as a new signup: timing reveals nothing
         if existing.status != "dormant" and usable_address(existing):
-            queue_email(existing.email, "signup_attempt", existing.language, {})
+            queue_email(existing.email, "signup_attempt", existing.language, {}, member_id=existing.id)
             db.session.commit()
         return None
     optional = bool(request.consents.get("optional_profile"))
@@ -127,7 +128,8 @@ def sign_up(request: SignupRequest) -> Member | None:
     db.session.add(member)
     db.session.flush()
     record_consents(member, {item: bool(request.consents.get(item)) for item in CONSENT_ITEMS}, "signup")
-    queue_email(member.email, "verify_email", member.language, {"token": verification_token(member)})
+    token = verification_token(member)
+    queue_email(member.email, "verify_email", member.language, {"token": token}, member_id=member.id)
     db.session.commit()
     return member
 
@@ -158,6 +160,7 @@ def purge_unverified(now=None) -> int:
     cutoff = (now or now_utc()) - VERIFY_MAX_AGE
     expired = select(Member.id).where(Member.status == "pending", Member.created_at <= cutoff)
     db.session.execute(delete(ConsentEvent).where(ConsentEvent.member_id.in_(expired)))
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.member_id.in_(expired)))
     result = db.session.execute(delete(Member).where(Member.id.in_(expired)))
     db.session.commit()
     return result.rowcount

@@ -38,7 +38,12 @@ class PermanentDeliveryError(Exception):
 
 
 def queue_email(
-    recipient: str, template: str, locale: str, context: dict | None = None, erase_after_send: bool = False
+    recipient: str,
+    template: str,
+    locale: str,
+    context: dict | None = None,
+    erase_after_send: bool = False,
+    member_id: int | None = None,
 ) -> OutboxMessage:
     """Add an e-mail to the outbox in the current transaction (the caller commits)."""
     if template not in EMAIL_SUBJECTS:
@@ -57,6 +62,7 @@ def queue_email(
         locale=locale,
         context=context,
         erase_after_send=erase_after_send,
+        member_id=member_id,
     )
     db.session.add(message)
     db.session.flush()

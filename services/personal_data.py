@@ -55,6 +55,7 @@ REGISTRY = (
     PersonalField("sign_in_events", "occurred_at", "activity"),
     PersonalField("sign_in_events", "ip_hash", "pseudonym", exported=False),
     PersonalField("outbox_messages", "recipient", "contact"),
+    PersonalField("outbox_messages", "member_id", "pseudonym", exported=False),
     PersonalField("outbox_messages", "template", "activity"),
     PersonalField("outbox_messages", "context", "contact", exported=False),  # links with one-time tokens
     PersonalField("outbox_messages", "status", "activity"),
@@ -114,7 +115,7 @@ OWNERSHIP = {
     "members": (Member, lambda member: Member.id == member.id),
     "consent_events": (ConsentEvent, lambda member: ConsentEvent.member_id == member.id),
     "sign_in_events": (SignInEvent, lambda member: SignInEvent.member_id == member.id),
-    "outbox_messages": (OutboxMessage, lambda member: OutboxMessage.recipient == member.email),
+    "outbox_messages": (OutboxMessage, lambda member: OutboxMessage.member_id == member.id),
     "access_logs": (AccessLog, lambda member: AccessLog.member_id == member.id),
 }
 

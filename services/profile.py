@@ -93,7 +93,7 @@ def request_email_change(member: Member, new_email: str) -> None:
     token = make_token(
         EMAIL_CHANGE_SALT, {"m": member.id, "e": email_key(new_email), "was": member.email_key}
     )
-    queue_email(new_email.strip(), "email_change", member.language, {"token": token})
+    queue_email(new_email.strip(), "email_change", member.language, {"token": token}, member_id=member.id)
     db.session.commit()
 
 

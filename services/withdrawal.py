@@ -2,7 +2,7 @@
 
 import logging
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from extensions import db
 from models.access_log import AccessLog
@@ -47,7 +47,14 @@ def withdraw(member: Member, password: str) -> dict:
         kept.append({"category": "access_log", "until": until})
     db.session.execute(delete(ConsentEvent).where(ConsentEvent.member_id == member_id))
     db.session.execute(delete(SignInEvent).where(SignInEvent.member_id == member_id))
-    db.session.execute(delete(OutboxMessage).where(func.lower(OutboxMessage.recipient) == email_key(address)))
+    db.session.execute(
+        delete(OutboxMessage).where(
+            or_(
+                OutboxMessage.member_id == member_id,
+                func.lower(OutboxMessage.recipient) == email_key(address),
+            )
+        )
+    )
     ensure_store()
     db.session.execute(delete(DormantRecord).where(DormantRecord.member_id == member_id))
     db.session.execute(delete(Member).where(Member.id == member_id))

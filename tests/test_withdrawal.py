@@ -175,3 +175,34 @@ def test_receipt_renders_in_english_too(app):
         db.session.rollback()
     body = message.get_body(preferencelist=("plain",)).get_content()
     assert "Site visit (access log) records: kept for 2 years, until 2028-11-25" in body
+
+
+def test_every_mail_about_the_member_goes_whatever_address_it_went_to(app):
+    join(app)
+    client = signed_in_client(app)
+    client.post("/ko/me/email", data={"email": "Other.Address@example.com"})  # mail to another address
+    client.post("/ko/password/forgot", data={"email": EMAIL})
+    with app.app_context():
+        assert count(OutboxMessage) == 3  # verification, e-mail change, reset
+    client.post("/ko/me/withdraw", data={"password": PASSWORD, "understood": "y"})
+    with app.app_context():
+        assert db.session.scalars(select(OutboxMessage.template)).all() == ["withdrawal_receipt"]
+
+
+def test_unverified_signups_leave_no_mail_behind(app):
+    from services.members import purge_unverified
+
+    with app.app_context():
+        sign_up(
+            SignupRequest(
+                email="never.verified@example.com",
+                password=PASSWORD,
+                name="x",
+                birth_date=date(1990, 1, 1),
+                language="ko",
+                consents={"privacy_notice": True, "terms": True},
+            )
+        )
+        assert count(OutboxMessage) == 1
+        purge_unverified(now=now_utc() + timedelta(days=3))
+        assert count(OutboxMessage) == 0
