@@ -162,6 +162,8 @@ class Config:
     MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)
     MAIL_DEFAULT_SENDER = mail_sender(env_str("MAIL_DEFAULT_SENDER", "USNAPER <no-reply@usnaper.example>"))
     MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 30)
+    # Without MAIL_SERVER, print mail to the console (development and tests only).
+    MAIL_CONSOLE = False
 
     # The outbox: how often delivery is tried, how long a claimed message may stay
     # unfinished before another worker takes it over, and when the relay steps in.
@@ -249,6 +251,7 @@ class DevelopmentConfig(Config):
     DEBUG = True
     # Keep our own 500 page (no traceback in the browser); the log still has it.
     PROPAGATE_EXCEPTIONS = False
+    MAIL_CONSOLE = True
     # Where e-mail links point when no SERVER_NAME is given (`make run` serves here).
     SERVER_NAME = Config.SERVER_NAME or "127.0.0.1:5000"
     PRIVACY_OFFICER_NAME = Config.PRIVACY_OFFICER_NAME or "개인정보 보호책임자(데모)"

@@ -111,11 +111,11 @@ class SMTPTransport:
 
 
 def transport() -> ConsoleTransport | SMTPTransport:
-    """SMTP when MAIL_SERVER is set; the console only in development and tests."""
+    """SMTP when MAIL_SERVER is set; the console only where MAIL_CONSOLE allows it (development, tests)."""
     cfg = current_app.config
     if cfg.get("MAIL_SERVER"):
         return SMTPTransport(cfg)
-    if current_app.debug or current_app.testing:
+    if cfg.get("MAIL_CONSOLE"):
         return ConsoleTransport()
     # Printing real mail to a server log and calling it sent would lose it silently.
     raise RuntimeError("MAIL_SERVER is not set: e-mail cannot be delivered")

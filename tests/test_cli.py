@@ -3,15 +3,19 @@
 from sqlalchemy import func, select
 
 from extensions import db
-from models import Notice, PolicyVersion
+from models import Notice, OutboxMessage, PolicyVersion
 
 
 def test_demo_load_adds_bilingual_notices_once(app, runner):
+    app.debug = app.testing = False  # as under `flask demo load`: the CLI runs without debug
     first = runner.invoke(args=["demo", "load"])
     assert first.exit_code == 0 and "added 3 notices, 2 e-mails, 1 members" in first.output
     assert "member@usnaper.example / demo-member-password" in first.output
     second = runner.invoke(args=["demo", "load"])
     assert "added 0 notices, 0 e-mails, 0 members" in second.output
+    with app.app_context():
+        # Delivered on the spot to the console, even though a CLI command runs without debug.
+        assert {row.status for row in db.session.scalars(select(OutboxMessage))} == {"sent"}
     with app.app_context():
         notices = list(db.session.scalars(select(Notice)))
         assert len(notices) == 3

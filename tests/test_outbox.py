@@ -346,6 +346,6 @@ def test_finished_messages_are_purged_after_the_keep_period(app):
 def test_production_refuses_to_print_mail_instead_of_sending_it(app, monkeypatch):
     from services.mail import transport
 
-    app.testing = False
+    app.config["MAIL_CONSOLE"] = False  # as in production
     with app.app_context(), pytest.raises(RuntimeError, match="MAIL_SERVER"):
         transport()
