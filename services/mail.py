@@ -3,6 +3,7 @@
 import logging
 import smtplib
 import ssl
+import sys
 from contextlib import contextmanager
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
@@ -61,14 +62,14 @@ class ConsoleTransport:
         yield self
 
     def send(self, message: EmailMessage) -> None:
-        """Print the message headers and text part."""
+        """Print the message headers and text part to standard output."""
         text = message.get_body(preferencelist=("plain",))
-        log.info(
-            "e-mail (console)\nTo: %s\nSubject: %s\n\n%s",
-            message["To"],
-            message["Subject"],
-            text.get_content() if text else "",
+        rule = "-" * 72
+        sys.stdout.write(
+            f"{rule}\nTo: {message['To']}\nSubject: {message['Subject']}\n\n"
+            f"{text.get_content() if text else ''}\n{rule}\n"
         )
+        sys.stdout.flush()
 
 
 class SMTPTransport:

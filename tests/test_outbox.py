@@ -349,3 +349,15 @@ def test_production_refuses_to_print_mail_instead_of_sending_it(app, monkeypatch
     app.config["MAIL_CONSOLE"] = False  # as in production
     with app.app_context(), pytest.raises(RuntimeError, match="MAIL_SERVER"):
         transport()
+
+
+def test_console_transport_prints_the_mail(app, capsys):
+    from services.mail import ConsoleTransport
+
+    with app.app_context():
+        row = outbox.queue_email("printed@example.com", "mail_check", "en")
+        ConsoleTransport().send(build_message(row))
+        db.session.rollback()
+    printed = capsys.readouterr().out
+    assert "To: printed@example.com" in printed and "Subject: Test message from USNAPER" in printed
+    assert "This is a test message." in printed
