@@ -62,10 +62,18 @@ def authenticate(email: str, password: str, address: str) -> Member:
 
 
 def request_password_reset(email: str) -> None:
-    """E-mail a reset link when the address belongs to a member; say nothing either way."""
+    """E-mail a reset link when the address belongs to a member; say nothing either way.
+
+    At most RESET_MAILS_PER_HOUR links go to one address in an hour, so the form
+    cannot be used to flood someone's mailbox.
+    """
     member = find_member_by_email(email)
     if member is None or not usable_address(member):
         return
+    limit = current_app.config["RESET_MAILS_PER_HOUR"]
+    if throttle.is_blocked("reset-mail", member.email_key, limit):
+        return
+    throttle.record_failure("reset-mail", member.email_key, timedelta(hours=1))
     # The token carries a piece of the current hash: it stops working once the password changes.
     token = make_token(RESET_SALT, {"m": member.id, "h": member.password_hash[-16:]})
     queue_email(member.email, "password_reset", member.language, {"token": token}, member_id=member.id)

@@ -155,3 +155,13 @@ def test_a_raised_bcrypt_cost_rehashes_at_sign_in(app, client, member):
     sign_in(client)
     with app.app_context():
         assert db.session.get(Member, member).password_hash.startswith("$2b$05$")
+
+
+@pytest.mark.parametrize("app_overrides", [{"RESET_MAILS_PER_HOUR": 2}])
+def test_the_reset_form_cannot_flood_a_mailbox(app, client, member):
+    for _ in range(4):
+        response = client.post("/en/password/forgot", data={"email": "member@example.com"})
+        assert response.status_code == 302  # the same answer every time
+    with app.app_context():
+        sent = [m for m in db.session.scalars(select(OutboxMessage)) if m.template == "password_reset"]
+    assert len(sent) == 2
