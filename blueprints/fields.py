@@ -103,3 +103,15 @@ def validate_mobile(field) -> None:
     """A Korean mobile number such as 010-1234-5678."""
     if field.data and not MOBILE.match(field.data.strip()):
         raise ValidationError(_l("Enter a mobile number such as 010-1234-5678."))
+
+
+class PersonFieldChecks:
+    """Form mixin: the checks of the birth_date and phone fields (WTForms finds validate_<field>)."""
+
+    def validate_birth_date(self, field) -> None:
+        """A real, past date."""
+        validate_real_birth_date(field)
+
+    def validate_phone(self, field) -> None:
+        """A Korean mobile number."""
+        validate_mobile(field)

@@ -122,3 +122,49 @@ def make_notice(app):
         return row
 
     return make
+
+
+MEMBER_PASSWORD = "a long enough passphrase"
+
+
+@pytest.fixture
+def make_member(app):
+    """Factory: a member made through the real signup rules, active unless told otherwise; returns its id."""
+    from datetime import date
+
+    from models import Member
+    from services.members import SignupRequest, sign_up
+
+    def make(
+        email: str = "member@example.com",
+        name: str = "김회원",
+        birth_date: date = date(1990, 5, 17),
+        phone: str | None = None,
+        preferred_region: str | None = None,
+        consents: dict | None = None,
+        active: bool = True,
+        **fields,
+    ) -> int:
+        optional = bool(phone or preferred_region)
+        with app.app_context():
+            member = sign_up(
+                SignupRequest(
+                    email=email,
+                    password=MEMBER_PASSWORD,
+                    name=name,
+                    birth_date=birth_date,
+                    language="ko",
+                    phone=phone,
+                    preferred_region=preferred_region,
+                    consents=consents
+                    or {"privacy_notice": True, "terms": True, "optional_profile": optional},
+                )
+            )
+            if active:
+                member.status, member.email_verified_at = "active", now_utc()
+            for key, value in fields.items():
+                setattr(db.session.get(Member, member.id), key, value)
+            db.session.commit()
+            return member.id
+
+    return make

@@ -2,45 +2,43 @@
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select, text
 
 from extensions import db
 from models import DormantRecord, Member, OutboxMessage
 from services.clock import now_utc
 from services.dormancy import ensure_store, send_notices, separate_inactive
-from services.members import SignupRequest, sign_up
 from services.retention import add_months
 
 PASSWORD = "a long enough passphrase"
 
 
-def member_last_active(
-    app, months_ago: int, days: int = 0, email: str = "sleepy@example.com", noticed_days_ago: int | None = 31
-) -> int:
-    with app.app_context():
-        member = sign_up(
-            SignupRequest(
-                email=email,
-                password=PASSWORD,
-                name="잠든회원",
-                birth_date=date(1985, 3, 3),
-                language="ko",
-                phone="010-3333-4444",
-                preferred_region="daegu",
-                consents={"privacy_notice": True, "terms": True, "optional_profile": True},
-            )
+@pytest.fixture
+def member_last_active(make_member):
+    """Factory: an active member last seen months_ago (+days) ago, warned noticed_days_ago; returns its id."""
+
+    def make(
+        months_ago: int, days: int = 0, email: str = "sleepy@example.com", noticed_days_ago: int | None = 31
+    ) -> int:
+        return make_member(
+            email=email,
+            name="잠든회원",
+            birth_date=date(1985, 3, 3),
+            phone="010-3333-4444",
+            preferred_region="daegu",
+            last_active_at=add_months(now_utc(), -months_ago) - timedelta(days=days),
+            dormancy_notice_at=None
+            if noticed_days_ago is None
+            else now_utc() - timedelta(days=noticed_days_ago),
         )
-        member.status = "active"
-        member.last_active_at = add_months(now_utc(), -months_ago) - timedelta(days=days)
-        if noticed_days_ago is not None:
-            member.dormancy_notice_at = now_utc() - timedelta(days=noticed_days_ago)
-        db.session.commit()
-        return member.id
+
+    return make
 
 
-def test_notice_goes_30_days_before_and_only_once(app):
-    due = member_last_active(app, 17, days=1, email="due@example.com", noticed_days_ago=None)
-    member_last_active(app, 16, email="later@example.com", noticed_days_ago=None)
+def test_notice_goes_30_days_before_and_only_once(app, member_last_active):
+    due = member_last_active(17, days=1, email="due@example.com", noticed_days_ago=None)
+    member_last_active(16, email="later@example.com", noticed_days_ago=None)
     with app.app_context():
         assert send_notices() == 1
         assert send_notices() == 0
@@ -51,9 +49,9 @@ def test_notice_goes_30_days_before_and_only_once(app):
         assert db.session.get(Member, due).dormancy_notice_at is not None
 
 
-def test_after_18_months_personal_data_moves_to_its_own_store(app):
-    member_id = member_last_active(app, 18, days=1)
-    member_last_active(app, 17, email="active@example.com")
+def test_after_18_months_personal_data_moves_to_its_own_store(app, member_last_active):
+    member_id = member_last_active(18, days=1)
+    member_last_active(17, email="active@example.com")
     with app.app_context():
         assert separate_inactive() == 1
         stub = db.session.get(Member, member_id)
@@ -73,8 +71,8 @@ def test_after_18_months_personal_data_moves_to_its_own_store(app):
         assert separate_inactive() == 0  # a re-run finds nothing more
 
 
-def test_a_half_done_separation_is_finished_by_the_next_run(app):
-    member_id = member_last_active(app, 19)
+def test_a_half_done_separation_is_finished_by_the_next_run(app, member_last_active):
+    member_id = member_last_active(19)
     with app.app_context():
         ensure_store()
         from services.dormancy import _seal
@@ -87,8 +85,8 @@ def test_a_half_done_separation_is_finished_by_the_next_run(app):
         assert db.session.scalar(select(DormantRecord).where(DormantRecord.member_id == member_id))
 
 
-def test_signing_in_to_a_dormant_account_restores_it_after_confirmation(app, client):
-    member_id = member_last_active(app, 20)
+def test_signing_in_to_a_dormant_account_restores_it_after_confirmation(app, client, member_last_active):
+    member_id = member_last_active(20)
     with app.app_context():
         separate_inactive()
     wrong = client.post("/ko/signin", data={"email": "sleepy@example.com", "password": "not the password"})
@@ -118,9 +116,9 @@ def test_the_restore_step_needs_a_checked_password_first(client):
     assert client.post("/ko/signin/restore").headers["Location"].endswith("/ko/signin")
 
 
-def test_no_one_becomes_dormant_without_the_notice_period_first(app, runner):
-    never_told = member_last_active(app, 18, days=2, email="untold@example.com", noticed_days_ago=None)
-    told = member_last_active(app, 18, days=2, email="told@example.com", noticed_days_ago=31)
+def test_no_one_becomes_dormant_without_the_notice_period_first(app, runner, member_last_active):
+    never_told = member_last_active(18, days=2, email="untold@example.com", noticed_days_ago=None)
+    told = member_last_active(18, days=2, email="told@example.com", noticed_days_ago=31)
     result = runner.invoke(args=["jobs", "run-daily"])
     assert result.exit_code == 0 and "1 dormancy_notice" in result.output and "1 dormant" in result.output
     with app.app_context():
@@ -128,17 +126,17 @@ def test_no_one_becomes_dormant_without_the_notice_period_first(app, runner):
         assert db.session.get(Member, told).status == "dormant"
 
 
-def test_signing_in_starts_a_new_notice_cycle(app, client):
-    member_id = member_last_active(app, 17, days=10, noticed_days_ago=5)
+def test_signing_in_starts_a_new_notice_cycle(app, client, member_last_active):
+    member_id = member_last_active(17, days=10, noticed_days_ago=5)
     client.post("/ko/signin", data={"email": "sleepy@example.com", "password": PASSWORD})
     with app.app_context():
         assert db.session.get(Member, member_id).dormancy_notice_at is None
 
 
-def test_a_stale_dormant_record_never_overwrites_newer_data(app):
+def test_a_stale_dormant_record_never_overwrites_newer_data(app, member_last_active):
     from services.dormancy import _seal
 
-    member_id = member_last_active(app, 19)
+    member_id = member_last_active(19)
     with app.app_context():
         ensure_store()
         member = db.session.get(Member, member_id)
@@ -156,8 +154,8 @@ def test_a_stale_dormant_record_never_overwrites_newer_data(app):
         assert restore(db.session.get(Member, member_id)).name == "최신 이름"
 
 
-def test_a_dormant_address_cannot_be_taken_by_someone_else(app, client):
-    member_last_active(app, 20)
+def test_a_dormant_address_cannot_be_taken_by_someone_else(app, client, member_last_active):
+    member_last_active(20)
     with app.app_context():
         separate_inactive()
     client.post(
@@ -176,8 +174,8 @@ def test_a_dormant_address_cannot_be_taken_by_someone_else(app, client):
         assert db.session.scalar(select(Member).where(Member.email_key == "sleepy@example.com")) is None
 
 
-def test_the_restore_step_expires_and_checks_the_account(app, client):
-    member_id = member_last_active(app, 20)
+def test_the_restore_step_expires_and_checks_the_account(app, client, member_last_active):
+    member_id = member_last_active(20)
     with app.app_context():
         separate_inactive()
     client.post("/ko/signin", data={"email": "sleepy@example.com", "password": PASSWORD})

@@ -16,28 +16,15 @@ PASSWORD = "a long enough passphrase"
 
 
 @pytest.fixture
-def member(app):
-    with app.app_context():
-        created = sign_up(
-            SignupRequest(
-                email="me@example.com",
-                password=PASSWORD,
-                name="이내정보",
-                birth_date=date(1988, 8, 8),
-                language="ko",
-                phone="010-2222-3333",
-                preferred_region="jeju",
-                consents={
-                    "privacy_notice": True,
-                    "terms": True,
-                    "optional_profile": True,
-                    "marketing_email": True,
-                },
-            )
-        )
-        created.status = "active"
-        db.session.commit()
-        return created.id
+def member(make_member):
+    return make_member(
+        email="me@example.com",
+        name="이내정보",
+        birth_date=date(1988, 8, 8),
+        phone="010-2222-3333",
+        preferred_region="jeju",
+        consents={"privacy_notice": True, "terms": True, "optional_profile": True, "marketing_email": True},
+    )
 
 
 @pytest.fixture

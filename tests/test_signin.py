@@ -7,32 +7,14 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Member, OutboxMessage
-from services.members import SignupRequest, sign_up
 
 PASSWORD = "a long enough passphrase"
 
 
 @pytest.fixture
-def member(app):
-    """An active member (factory-made, as a signup plus verification would leave it)."""
-    with app.app_context():
-        from datetime import date
-
-        from services.clock import now_utc
-
-        created = sign_up(
-            SignupRequest(
-                email="member@example.com",
-                password=PASSWORD,
-                name="김회원",
-                birth_date=date(1990, 5, 17),
-                language="ko",
-                consents={"privacy_notice": True, "terms": True},
-            )
-        )
-        created.status, created.email_verified_at = "active", now_utc()
-        db.session.commit()
-        return created.id
+def member(make_member):
+    """An active member, as a signup plus verification would leave it."""
+    return make_member(email="member@example.com", name="김회원")
 
 
 def sign_in(client, email="member@example.com", password=PASSWORD, lang="ko"):

@@ -24,22 +24,10 @@ PASSWORD = "a long enough passphrase"
 EMAIL = "leaving@example.com"
 
 
-def join(app, email: str = EMAIL, language: str = "ko") -> int:
-    with app.app_context():
-        member = sign_up(
-            SignupRequest(
-                email=email,
-                password=PASSWORD,
-                name="탈퇴할회원",
-                birth_date=date(1991, 1, 1),
-                language=language,
-                phone="010-5555-6666",
-                consents={"privacy_notice": True, "terms": True, "optional_profile": True},
-            )
-        )
-        member.status = "active"
-        db.session.commit()
-        return member.id
+@pytest.fixture
+def join(make_member):
+    """Factory: an active member with an optional phone number; returns its id."""
+    return lambda email=EMAIL: make_member(email=email, name="탈퇴할회원", phone="010-5555-6666")
 
 
 def signed_in_client(app, email: str = EMAIL):
@@ -52,8 +40,8 @@ def count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def test_withdrawal_deletes_everything_at_once_and_ends_every_session(app):
-    member_id = join(app)
+def test_withdrawal_deletes_everything_at_once_and_ends_every_session(app, join):
+    member_id = join()
     client, other_device = signed_in_client(app), signed_in_client(app)
     client.get("/ko/privacy")
     response = client.post("/ko/me/withdraw", data={"password": PASSWORD, "understood": "y"})
@@ -80,10 +68,10 @@ def test_withdrawal_deletes_everything_at_once_and_ends_every_session(app):
         assert device.get("/ko/me/").status_code == 302  # signed out everywhere
 
 
-def test_the_receipt_lists_what_was_deleted_and_what_is_kept_until_when(app, monkeypatch):
+def test_the_receipt_lists_what_was_deleted_and_what_is_kept_until_when(app, monkeypatch, join):
     from tests.test_outbox import RecordingTransport
 
-    join(app)
+    join()
     client = signed_in_client(app)
     client.get("/ko/")
     transport = RecordingTransport()
@@ -99,8 +87,8 @@ def test_the_receipt_lists_what_was_deleted_and_what_is_kept_until_when(app, mon
         assert row.status == "sent" and row.recipient == "" and row.context == {}  # erased once sent
 
 
-def test_a_wrong_password_withdraws_nothing(app):
-    member_id = join(app)
+def test_a_wrong_password_withdraws_nothing(app, join):
+    member_id = join()
     client = signed_in_client(app)
     response = client.post("/en/me/withdraw", data={"password": "not my password", "understood": "y"})
     assert response.status_code == 400 and "That password is not right." in response.get_data(as_text=True)
@@ -108,8 +96,8 @@ def test_a_wrong_password_withdraws_nothing(app):
         assert db.session.get(Member, member_id) is not None
 
 
-def test_withdrawal_needs_the_acknowledgement_and_a_recent_sign_in(app):
-    join(app)
+def test_withdrawal_needs_the_acknowledgement_and_a_recent_sign_in(app, join):
+    join()
     client = signed_in_client(app)
     refused = client.post("/en/me/withdraw", data={"password": PASSWORD})
     assert refused.status_code == 400 and "Tick this box to confirm." in refused.get_data(as_text=True)
@@ -120,9 +108,9 @@ def test_withdrawal_needs_the_acknowledgement_and_a_recent_sign_in(app):
 
 
 @pytest.mark.parametrize("app_overrides", [{"REJOIN_MAX_WITHDRAWALS": 2, "REJOIN_WINDOW_DAYS": 90}])
-def test_the_third_join_within_the_window_is_refused_without_keeping_the_address(app):
+def test_the_third_join_within_the_window_is_refused_without_keeping_the_address(app, join):
     for _ in range(2):
-        join(app, email="Hopper@Example.com")
+        join(email="Hopper@Example.com")
         signed_in_client(app, "hopper@example.com").post(
             "/ko/me/withdraw", data={"password": PASSWORD, "understood": "y"}
         )
@@ -147,10 +135,10 @@ def test_the_third_join_within_the_window_is_refused_without_keeping_the_address
         assert "hopper" not in " ".join(hashes + [record.subject_key])
 
 
-def test_withdrawn_address_hashes_are_forgotten_after_the_window(app):
+def test_withdrawn_address_hashes_are_forgotten_after_the_window(app, join):
     from services.rejoin import forget_old_withdrawals
 
-    join(app)
+    join()
     signed_in_client(app).post("/ko/me/withdraw", data={"password": PASSWORD, "understood": "y"})
     with app.app_context():
         assert forget_old_withdrawals() == 0
@@ -177,8 +165,8 @@ def test_receipt_renders_in_english_too(app):
     assert "Site visit (access log) records: kept for 2 years, until 2028-11-25" in body
 
 
-def test_every_mail_about_the_member_goes_whatever_address_it_went_to(app):
-    join(app)
+def test_every_mail_about_the_member_goes_whatever_address_it_went_to(app, join):
+    join()
     client = signed_in_client(app)
     client.post("/ko/me/email", data={"email": "Other.Address@example.com"})  # mail to another address
     client.post("/ko/password/forgot", data={"email": EMAIL})

@@ -6,6 +6,7 @@ from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
 from blueprints.fields import (
+    PersonFieldChecks,
     birth_date_field,
     confirm_field,
     current_password_field,
@@ -14,12 +15,10 @@ from blueprints.fields import (
     new_password_field,
     phone_field,
     region_field,
-    validate_mobile,
-    validate_real_birth_date,
 )
 
 
-class SignupForm(FlaskForm):
+class SignupForm(PersonFieldChecks, FlaskForm):
     """Required items, optional items, and one box per consent (none ticked in advance)."""
 
     email = email_field(_l("E-mail"))
@@ -45,14 +44,6 @@ class SignupForm(FlaskForm):
     marketing_night = BooleanField(
         _l("I also agree to receive advertising between 21:00 and 08:00 (optional)")
     )
-
-    def validate_birth_date(self, field) -> None:
-        """A real, past date."""
-        validate_real_birth_date(field)
-
-    def validate_phone(self, field) -> None:
-        """A Korean mobile number."""
-        validate_mobile(field)
 
 
 class SigninForm(FlaskForm):

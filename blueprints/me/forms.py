@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from blueprints.fields import (
+    PersonFieldChecks,
     birth_date_field,
     confirm_field,
     current_password_field,
@@ -15,8 +16,6 @@ from blueprints.fields import (
     new_password_field,
     phone_field,
     region_field,
-    validate_mobile,
-    validate_real_birth_date,
 )
 
 
@@ -41,7 +40,7 @@ class WithdrawForm(FlaskForm):
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(PersonFieldChecks, FlaskForm):
     """The profile a member can correct at any time."""
 
     name = name_field()
@@ -53,14 +52,6 @@ class ProfileForm(FlaskForm):
     )
     phone = phone_field()
     preferred_region = region_field()
-
-    def validate_birth_date(self, field) -> None:
-        """A real, past date."""
-        validate_real_birth_date(field)
-
-    def validate_phone(self, field) -> None:
-        """A Korean mobile number."""
-        validate_mobile(field)
 
 
 class PasswordChangeForm(FlaskForm):
