@@ -56,6 +56,8 @@ def switch_target(target: str | None, language: str, supported: Iterable[str]) -
     if parts.scheme or parts.netloc:
         return None
     path = path_in_language(posixpath.normpath(parts.path), language, supported)
+    if parts.path.endswith("/") and not path.endswith("/"):
+        path += "/"  # normpath drops it, and "/ko/boards" is only a redirect to "/ko/boards/"
     if path.startswith("//"):
         return None
     return f"{path}?{parts.query}" if parts.query else path

@@ -45,6 +45,8 @@ def test_path_in_language(path, language, expected):
     [
         ("/ko/privacy", "/en/privacy"),
         ("/ko/privacy?x=1", "/en/privacy?x=1"),
+        ("/ko/boards/", "/en/boards/"),  # the trailing slash stays: no extra redirect
+        ("/ko/boards/free/?before=9", "/en/boards/free/?before=9"),
         ("https://evil.example/ko/", None),
         ("//evil.example/ko/", None),
         ("/\\evil.example", None),
