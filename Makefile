@@ -30,10 +30,11 @@ install: $(STAMP) ## Create .venv and install the pinned dependencies
 translations: install ## Compile the message catalogs (.po -> .mo)
 	@$(FLASK) translate compile >/dev/null
 
-db: translations ## Migrate the SQLite database under instance/ and register the policy texts
+db: translations ## Migrate the SQLite database under instance/ and register the policy texts and boards
 	@mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) policies sync
+	$(FLASK) boards sync
 
 demo: db ## Load the bilingual demo content (only what is missing)
 	$(FLASK) demo load

@@ -48,6 +48,14 @@ def env_bool(name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
 
+def env_list(name: str, default: list[str]) -> list[str]:
+    """A comma-separated list (blank items dropped), or default when unset."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return list(default)
+    return [item.strip().lower() for item in raw.split(",") if item.strip()]
+
+
 def env_json_list(name: str, default: list[dict]) -> list[dict]:
     """A JSON list of objects, e.g. the outsourced processors shown in the policy."""
     raw = env_str(name)
@@ -216,6 +224,16 @@ class Config:
     SIGNIN_MAX_FAILURES_PER_ACCOUNT = env_int("SIGNIN_MAX_FAILURES_PER_ACCOUNT", 5)
     SIGNIN_MAX_FAILURES_PER_ADDRESS = env_int("SIGNIN_MAX_FAILURES_PER_ADDRESS", 20)
     RESET_MAILS_PER_HOUR = env_int("RESET_MAILS_PER_HOUR", 3)
+
+    # Boards (SPEC §9): per-member posting limits, the report threshold and the spam rules.
+    POSTS_PER_HOUR = env_int("POSTS_PER_HOUR", 5)
+    COMMENTS_PER_HOUR = env_int("COMMENTS_PER_HOUR", 30)
+    REPORT_HIDE_THRESHOLD = env_int("REPORT_HIDE_THRESHOLD", 3)
+    BOARD_PAGE_SIZE = env_int("BOARD_PAGE_SIZE", 20)
+    SPAM_MAX_LINKS = env_int("SPAM_MAX_LINKS", 3)
+    SPAM_NEW_ACCOUNT_HOURS = env_int("SPAM_NEW_ACCOUNT_HOURS", 24)
+    SPAM_REPEAT_HOURS = env_int("SPAM_REPEAT_HOURS", 24)
+    SPAM_BLOCKED_DOMAINS = env_list("SPAM_BLOCKED_DOMAINS", [])
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -9,12 +9,14 @@ from blueprints.policies.converters import VersionConverter
 def register_blueprints(app: Flask) -> None:
     """Attach every feature's blueprint to the app (the language converter first)."""
     from blueprints.auth import bp as auth_bp
+    from blueprints.boards import bp as boards_bp
     from blueprints.dev import bp as dev_bp
     from blueprints.errors import bp as errors_bp
     from blueprints.health import bp as health_bp
     from blueprints.i18n import bp as i18n_bp
     from blueprints.layout import bp as layout_bp
     from blueprints.me import bp as me_bp
+    from blueprints.moderation import bp as moderation_bp
     from blueprints.pages import bp as pages_bp
     from blueprints.policies import bp as policies_bp
     from blueprints.security import bp as security_bp
@@ -33,6 +35,8 @@ def register_blueprints(app: Flask) -> None:
         policies_bp,
         auth_bp,
         me_bp,
+        boards_bp,
+        moderation_bp,
         dev_bp,
     ):
         app.register_blueprint(blueprint)

@@ -1,8 +1,10 @@
 """Visitor-facing wording of the membership rules' refusals, shared by the auth and My info pages."""
 
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
 from services.members import MembershipError
+from services.posts import PostingError
 
 MESSAGES = {
     "under_age": _l("Only people aged %(age)d or older can join USNAPER."),
@@ -25,3 +27,29 @@ MESSAGES = {
 def message_for(error: MembershipError, **values) -> str:
     """The visitor-facing message for a refused request."""
     return str(MESSAGES[error.code]) % values if values else str(MESSAGES[error.code])
+
+
+POSTING_MESSAGES = {
+    "suspended": _l("You cannot post or comment until %(until)s. Reading and booking are still open to you."),
+    "rate_limited": _l("You can write at most %(limit)d of these an hour. Please try again later."),
+    "empty": _l("This cannot be empty."),
+    "too_long": _l("Use at most %(most)d characters."),
+    "closed": _l("Comments are closed while this post is under review."),
+    "not_yours": _l("Only the author can do that."),
+    "bad_reason": _l("Choose a reason from the list."),
+    "own_content": _l("You cannot report your own writing."),
+    "already_reported": _l("You have already reported this. A moderator will look at it."),
+    "no_measure": _l("There is no temporary measure on this to object to."),
+    "already_objected": _l("Your objection is already with the moderators."),
+    "mask_not_found": _l("None of those words appear in the text: copy them exactly as written."),
+    "bad_days": _l("Choose a period from the list."),
+    "staff_member": _l("Staff accounts cannot be suspended here."),
+}
+
+
+def posting_message(error: PostingError) -> str:
+    """The member-facing message for a refused post, comment, report or moderation step."""
+    values = dict(error.values)
+    if "until" in values:
+        values["until"] = format_datetime(values["until"], "short")
+    return str(POSTING_MESSAGES[error.code]) % values if values else str(POSTING_MESSAGES[error.code])

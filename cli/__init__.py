@@ -5,11 +5,13 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     """Attach every command group to the app."""
+    from cli.boards import boards
     from cli.demo import demo
     from cli.mail import mail
     from cli.policies import policies
     from cli.translate import translate
+    from cli.users import users
     from jobs.cli import jobs
 
-    for group in (demo, jobs, mail, policies, translate):
+    for group in (boards, demo, jobs, mail, policies, translate, users):
         app.cli.add_command(group)

@@ -3,7 +3,8 @@
 import click
 from flask.cli import AppGroup
 
-from services.demo import DEMO_MEMBER, load_demo_content
+from services.demo import load_demo_content
+from services.demo_accounts import DEMO_MEMBER, DEMO_MODERATOR, DEMO_NEIGHBOUR, DEMO_TROLL
 
 
 @click.group(cls=AppGroup)
@@ -19,6 +20,9 @@ def load() -> None:
     click.echo(
         f"demo accounts (sign in at http://127.0.0.1:5000/ko/signin):\n"
         f"  member        {DEMO_MEMBER['email']} / {DEMO_MEMBER['password']}\n"
-        "  photographer, moderator, privacy officer: not yet (their features have not landed)"
+        f"  member        {DEMO_NEIGHBOUR['email']} / {DEMO_NEIGHBOUR['password']}\n"
+        f"  troll         {DEMO_TROLL['email']} / {DEMO_TROLL['password']}\n"
+        f"  moderator     {DEMO_MODERATOR['email']} / {DEMO_MODERATOR['password']}\n"
+        "  photographer, privacy officer: not yet (their features have not landed)"
     )
     click.echo("development outbox (e-mails as recipients see them): http://127.0.0.1:5000/ko/dev/outbox")

@@ -1,9 +1,11 @@
 """SQLAlchemy models, one module per domain; importing this package registers them all."""
 
 from models.access_log import AccessLog
+from models.board import Board, Comment, Post
 from models.consent import ConsentEvent
 from models.dormant import DormantRecord
 from models.member import Member
+from models.moderation import ModerationAction, Report, TemporaryMeasure
 from models.notice import Notice
 from models.outbox import OutboxMessage
 from models.policy import PolicyVersion
@@ -14,14 +16,20 @@ from models.withdrawal import WithdrawnAddress
 
 __all__ = [
     "AccessLog",
+    "Board",
+    "Comment",
     "ConsentEvent",
     "DormantRecord",
     "Member",
+    "ModerationAction",
     "Notice",
     "OutboxMessage",
     "PolicyVersion",
+    "Post",
+    "Report",
     "RetentionRecord",
     "SignInEvent",
+    "TemporaryMeasure",
     "ThrottleCounter",
     "WithdrawnAddress",
 ]

@@ -10,13 +10,17 @@ from extensions import db
 from models.types import UTCDateTime, utcnow
 
 MEMBER_STATUSES = ("pending", "active", "dormant")
+STAFF_ROLES = ("moderator", "privacy_officer")
 
 
 class Member(UserMixin, db.Model):
     """A member account; 'pending' until the e-mail address is verified."""
 
     __tablename__ = "members"
-    __table_args__ = (CheckConstraint("status IN ('pending', 'active', 'dormant')", name="status"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'active', 'dormant')", name="status"),
+        CheckConstraint("staff_role IN ('moderator', 'privacy_officer')", name="staff_role"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320))
@@ -38,6 +42,10 @@ class Member(UserMixin, db.Model):
     dormancy_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Fields the member flagged as wrong: not used or provided anywhere until corrected (SPEC §4).
     corrections_requested: Mapped[list] = mapped_column(JSON, default=list)
+    # Staff work (SPEC §1); NULL for members and photographers.
+    staff_role: Mapped[str | None] = mapped_column(String(24))
+    # A moderator's suspension from posting and commenting; reading and booking stay open.
+    posting_suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def get_id(self) -> str:
         """Flask-Login's session id: the member id and the session version together."""
@@ -46,6 +54,12 @@ class Member(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.status == "active"
+
+    def has_role(self, *roles: str) -> bool:
+        """Whether the member holds one of these staff roles (the privacy officer holds them all)."""
+        return self.staff_role is not None and (
+            self.staff_role == "privacy_officer" or self.staff_role in roles
+        )
 
     def __repr__(self) -> str:
         return f"<Member {self.id} {self.status}>"

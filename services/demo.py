@@ -8,6 +8,8 @@ from extensions import db
 from models.notice import Notice
 from models.outbox import OutboxMessage
 from services.clock import now_utc
+from services.demo_accounts import DEMO_MEMBER, ensure_account
+from services.demo_boards import load_demo_boards
 from services.outbox import queue_email
 
 DEMO_NOTICES = (
@@ -42,33 +44,6 @@ DEMO_NOTICES = (
 )
 
 
-DEMO_MEMBER = {"email": "member@usnaper.example", "password": "demo-member-password", "name": "데모 회원"}
-
-
-def _ensure_demo_member() -> int:
-    """An active member to sign in with (made through the real signup rules)."""
-    from datetime import date
-
-    from services.members import SignupRequest, find_member_by_email, sign_up
-
-    if find_member_by_email(DEMO_MEMBER["email"]) is not None:
-        return 0
-    member = sign_up(
-        SignupRequest(
-            email=DEMO_MEMBER["email"],
-            password=DEMO_MEMBER["password"],
-            name=DEMO_MEMBER["name"],
-            birth_date=date(1994, 4, 4),
-            language="ko",
-            preferred_region="jeju",
-            consents={"privacy_notice": True, "terms": True, "optional_profile": True},
-        )
-    )
-    member.status, member.email_verified_at = "active", now_utc()
-    db.session.commit()
-    return 1
-
-
 def load_demo_content() -> dict[str, int]:
     """Add the demo content that is not there yet; return counts of what was added."""
     existing = set(db.session.scalars(select(Notice.title_ko)))
@@ -87,4 +62,6 @@ def load_demo_content() -> dict[str, int]:
             queue_email(f"demo-{locale}@usnaper.example", "mail_check", locale)
             mails += 1
     db.session.commit()
-    return {"notices": added, "e-mails": mails, "members": _ensure_demo_member()}
+    _, made = ensure_account(DEMO_MEMBER, preferred_region="jeju")
+    counts = {"notices": added, "e-mails": mails, "members": int(made)}
+    return counts | load_demo_boards()

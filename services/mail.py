@@ -29,6 +29,8 @@ EMAIL_SUBJECTS = {
     "email_change": _l("Confirm your new e-mail address for %(site)s"),
     "dormancy_notice": _l("Your %(site)s account will become dormant"),
     "withdrawal_receipt": _l("You have left %(site)s: what was deleted and what is kept"),
+    "moderation_notice": _l("A moderator's decision about your writing on %(site)s"),
+    "temporary_measure": _l("A temporary measure on a post on %(site)s"),
 }
 
 

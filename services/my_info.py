@@ -2,15 +2,17 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from extensions import db
+from models.board import Comment, Post
 from models.consent import CONSENT_ITEMS, ConsentEvent
 from models.member import Member
 from models.sign_in import SignInEvent
 from services.clock import now_utc
 from services.members import record_consents
 from services.personal_data import OWNERSHIP, fields_of
+from services.posts import posting_suspended_until
 
 OPTIONAL_CONSENTS = ("optional_profile", "marketing_email", "marketing_sms", "marketing_night")
 
@@ -42,6 +44,21 @@ def recent_sign_ins(member: Member, limit: int = 10) -> list[SignInEvent]:
         .limit(limit)
     )
     return list(db.session.scalars(query))
+
+
+def my_writing(member: Member, limit: int = 20) -> dict:
+    """The member's latest posts, how many comments they wrote, and any posting suspension."""
+    posts = db.session.scalars(
+        select(Post).where(Post.author_id == member.id).order_by(Post.id.desc()).limit(limit)
+    )
+    comments = db.session.scalar(
+        select(func.count()).select_from(Comment).where(Comment.author_id == member.id)
+    )
+    return {
+        "posts": list(posts),
+        "comment_count": comments,
+        "suspended_until": posting_suspended_until(member),
+    }
 
 
 def change_optional_consents(member: Member, wanted: dict[str, bool]) -> list[str]:

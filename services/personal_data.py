@@ -9,8 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from models.access_log import AccessLog
+from models.board import Comment, Post
 from models.consent import ConsentEvent
 from models.member import Member
+from models.moderation import ModerationAction, Report
 from models.outbox import OutboxMessage
 from models.sign_in import SignInEvent
 from services.field_crypto import decrypt_field
@@ -22,7 +24,8 @@ class PersonalField:
 
     table: str
     column: str
-    category: str  # identity, contact, credential, profile, consent, activity, pseudonym
+    # identity, contact, credential, profile, consent, activity, posts, reports, moderation, pseudonym
+    category: str
     exported: bool = True
     reader: Callable | None = None  # turns the stored value into what the member reads
 
@@ -47,6 +50,34 @@ REGISTRY = (
     PersonalField("members", "created_at", "activity"),
     PersonalField("members", "email_verified_at", "activity"),
     PersonalField("members", "last_active_at", "activity"),
+    PersonalField("members", "staff_role", "profile"),
+    PersonalField("members", "posting_suspended_until", "moderation"),
+    # What a member writes on the boards is theirs: exported, deleted or unlinked at withdrawal.
+    PersonalField("posts", "title", "posts"),
+    PersonalField("posts", "body", "posts"),
+    PersonalField("posts", "body_hash", "pseudonym", exported=False),
+    PersonalField("posts", "status", "posts"),
+    PersonalField("posts", "masked", "posts"),
+    PersonalField("posts", "created_at", "posts"),
+    PersonalField("posts", "edited_at", "posts"),
+    PersonalField("comments", "body", "posts"),
+    PersonalField("comments", "body_hash", "pseudonym", exported=False),
+    PersonalField("comments", "status", "posts"),
+    PersonalField("comments", "masked", "posts"),
+    PersonalField("comments", "created_at", "posts"),
+    PersonalField("comments", "edited_at", "posts"),
+    PersonalField("reports", "reason", "reports"),
+    PersonalField("reports", "details", "reports"),
+    PersonalField("reports", "created_at", "reports"),
+    PersonalField("reports", "status", "reports"),
+    # The claimant's claim; the objection is the author's words, shown only to moderators.
+    PersonalField("temporary_measures", "reason", "reports", exported=False),
+    PersonalField("temporary_measures", "objection", "posts", exported=False),
+    PersonalField("moderation_actions", "action", "moderation"),
+    PersonalField("moderation_actions", "reason", "moderation"),
+    PersonalField("moderation_actions", "created_at", "moderation"),
+    # Masks keep the text before masking: it may name the person the mask protects.
+    PersonalField("moderation_actions", "detail", "moderation", exported=False),
     PersonalField("consent_events", "item", "consent"),
     PersonalField("consent_events", "granted", "consent"),
     PersonalField("consent_events", "policy_version", "consent"),
@@ -94,6 +125,22 @@ NOT_PERSONAL = {
     "throttle_counters": {"count", "window_ends_at"},
     "withdrawn_addresses": {"id", "withdrawn_at", "forget_at"},
     "dormant_records": {"member_id", "moved_at"},
+    "boards": {"id", "slug", "name_ko", "name_en", "description_ko", "description_en", "position"},
+    "posts": {"id", "board_id", "author_id", "status_reason", "comment_count"},
+    "comments": {"id", "post_id", "author_id", "status_reason"},
+    "reports": {"id", "target_kind", "target_id", "reporter_id", "resolved_at"},
+    "temporary_measures": {
+        "id",
+        "target_kind",
+        "target_id",
+        "claimant_id",
+        "started_at",
+        "ends_at",
+        "objected_at",
+        "decision",
+        "decided_at",
+    },
+    "moderation_actions": {"id", "moderator_id", "target_kind", "target_id", "subject_id"},
     "notices": {"id", "title_ko", "title_en", "body_ko", "body_en", "published_at"},
     "policy_versions": {
         "id",
@@ -117,6 +164,10 @@ OWNERSHIP = {
     "sign_in_events": (SignInEvent, lambda member: SignInEvent.member_id == member.id),
     "outbox_messages": (OutboxMessage, lambda member: OutboxMessage.member_id == member.id),
     "access_logs": (AccessLog, lambda member: AccessLog.member_id == member.id),
+    "posts": (Post, lambda member: Post.author_id == member.id),
+    "comments": (Comment, lambda member: Comment.author_id == member.id),
+    "reports": (Report, lambda member: Report.reporter_id == member.id),
+    "moderation_actions": (ModerationAction, lambda member: ModerationAction.subject_id == member.id),
 }
 
 

@@ -6,9 +6,11 @@ from sqlalchemy import delete, func, or_, select, update
 
 from extensions import db
 from models.access_log import AccessLog
+from models.board import Comment, Post
 from models.consent import ConsentEvent
 from models.dormant import DormantRecord
 from models.member import Member
+from models.moderation import ModerationAction, Report, TemporaryMeasure
 from models.outbox import OutboxMessage
 from models.sign_in import SignInEvent
 from services.addresses import email_key
@@ -17,6 +19,7 @@ from services.dormancy import ensure_store
 from services.members import MembershipError
 from services.outbox import queue_email
 from services.passwords import check_password
+from services.posts import remove_comment, remove_posts
 from services.rejoin import remember_withdrawal
 from services.retention_store import retain_until
 
@@ -26,9 +29,11 @@ log = logging.getLogger(__name__)
 DELETED_ITEMS = ("profile", "contact", "consents", "sign_ins", "emails")
 
 
-def withdraw(member: Member, password: str) -> dict:
+def withdraw(member: Member, password: str, keep_posts: bool = False) -> dict:
     """Delete the member's personal data now, remember a hash of the address, e-mail a receipt.
 
+    The member chooses what happens to their posts and comments: deleted with
+    them, or kept and credited to "withdrawn member" with nothing linking back.
     Returns what the receipt lists: the deleted items and the records kept under
     law, each with the day it will be destroyed.
     """
@@ -45,6 +50,7 @@ def withdraw(member: Member, password: str) -> dict:
         db.session.execute(update(AccessLog).where(AccessLog.member_id == member_id).values(member_id=None))
         until = seoul_today(retain_until("access_log", now)).isoformat()
         kept.append({"category": "access_log", "until": until})
+    _part_with_posts(member_id, keep_posts)
     db.session.execute(delete(ConsentEvent).where(ConsentEvent.member_id == member_id))
     db.session.execute(delete(SignInEvent).where(SignInEvent.member_id == member_id))
     db.session.execute(
@@ -59,8 +65,38 @@ def withdraw(member: Member, password: str) -> dict:
     db.session.execute(delete(DormantRecord).where(DormantRecord.member_id == member_id))
     db.session.execute(delete(Member).where(Member.id == member_id))
     remember_withdrawal(address, now)
-    receipt = {"deleted": list(DELETED_ITEMS), "kept": kept, "withdrawn_on": seoul_today(now).isoformat()}
+    deleted = list(DELETED_ITEMS) + ([] if keep_posts else ["posts"])
+    receipt = {
+        "deleted": deleted,
+        "kept": kept,
+        "posts_kept": keep_posts,
+        "withdrawn_on": seoul_today(now).isoformat(),
+    }
     queue_email(address, "withdrawal_receipt", language, receipt, erase_after_send=True)
     db.session.commit()
     log.info("a member withdrew; personal data deleted")
     return receipt
+
+
+def _part_with_posts(member_id: int, keep_posts: bool) -> None:
+    """Delete the member's writing, or keep it with no author; unlink their reports and log rows."""
+    if keep_posts:
+        db.session.execute(update(Post).where(Post.author_id == member_id).values(author_id=None))
+        db.session.execute(update(Comment).where(Comment.author_id == member_id).values(author_id=None))
+    else:
+        for comment in db.session.scalars(select(Comment).where(Comment.author_id == member_id)):
+            remove_comment(comment)
+        # Other members' comments under these posts go with them.
+        remove_posts(list(db.session.scalars(select(Post.id).where(Post.author_id == member_id))))
+    db.session.execute(update(Report).where(Report.reporter_id == member_id).values(reporter_id=None))
+    db.session.execute(
+        update(TemporaryMeasure).where(TemporaryMeasure.claimant_id == member_id).values(claimant_id=None)
+    )
+    for column in (ModerationAction.subject_id, ModerationAction.moderator_id):
+        db.session.execute(update(ModerationAction).where(column == member_id).values({column.key: None}))
+    # SQLite may hand a freed id to the next member: a suspension row must not point at them.
+    db.session.execute(
+        update(ModerationAction)
+        .where(ModerationAction.target_kind == "member", ModerationAction.target_id == member_id)
+        .values(target_id=0)
+    )

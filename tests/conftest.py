@@ -168,3 +168,58 @@ def make_member(app):
             return member.id
 
     return make
+
+
+@pytest.fixture
+def sign_in(app):
+    """Factory: a new test client signed in as the member with this address."""
+
+    def make(email: str):
+        client = app.test_client()
+        response = client.post("/ko/signin", data={"email": email, "password": MEMBER_PASSWORD})
+        assert response.status_code == 302, f"could not sign in {email}"
+        return client
+
+    return make
+
+
+@pytest.fixture
+def board_people(app, make_member):
+    """The boards, and one member per part people play on them; returns their ids by role.
+
+    writer and readers are established members; troll joined just now (its
+    links are held); moderator holds the staff role.
+    """
+    from services.boards import sync_boards
+
+    established = {"created_at": now_utc() - timedelta(days=60)}
+    people = {
+        "writer": make_member(email="writer@example.com", name="글쓴이", **established),
+        "reader1": make_member(email="reader1@example.com", name="독자일", **established),
+        "reader2": make_member(email="reader2@example.com", name="독자이", **established),
+        "reader3": make_member(email="reader3@example.com", name="독자삼", **established),
+        "troll": make_member(email="troll@example.com", name="광고꾼"),
+        "moderator": make_member(
+            email="mod@example.com", name="운영자", staff_role="moderator", **established
+        ),
+        "officer": make_member(
+            email="officer@example.com", name="책임자", staff_role="privacy_officer", **established
+        ),
+    }
+    with app.app_context():
+        sync_boards()
+    return people
+
+
+@pytest.fixture
+def make_post(app):
+    """Factory: a post written through the posting rules; returns its id."""
+    from models import Member
+    from services.boards import board_by_slug
+    from services.posts import create_post
+
+    def make(author_id: int, title: str = "제목", body: str = "본문입니다.", board: str = "free") -> int:
+        with app.app_context():
+            return create_post(db.session.get(Member, author_id), board_by_slug(board), title, body).id
+
+    return make

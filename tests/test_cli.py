@@ -3,16 +3,16 @@
 from sqlalchemy import func, select
 
 from extensions import db
-from models import Notice, OutboxMessage, PolicyVersion
+from models import Board, Member, Notice, OutboxMessage, PolicyVersion, Post
 
 
 def test_demo_load_adds_bilingual_notices_once(app, runner):
     app.debug = app.testing = False  # as under `flask demo load`: the CLI runs without debug
     first = runner.invoke(args=["demo", "load"])
-    assert first.exit_code == 0 and "added 3 notices, 2 e-mails, 1 members" in first.output
+    assert first.exit_code == 0 and "added 3 notices, 2 e-mails, 1 members, 6 posts" in first.output
     assert "member@usnaper.example / demo-member-password" in first.output
     second = runner.invoke(args=["demo", "load"])
-    assert "added 0 notices, 0 e-mails, 0 members" in second.output
+    assert "added 0 notices, 0 e-mails, 0 members, 0 posts" in second.output
     with app.app_context():
         # Delivered on the spot to the console, even though a CLI command runs without debug.
         assert {row.status for row in db.session.scalars(select(OutboxMessage))} == {"sent"}
@@ -45,3 +45,38 @@ def test_demo_member_can_sign_in(client, runner):
     )
     assert response.status_code == 302
     assert "데모 회원" in client.get("/ko/").get_data(as_text=True)
+
+
+def test_demo_boards_show_posts_a_held_spam_post_and_a_report_to_the_moderator(app, client, runner):
+    output = runner.invoke(args=["demo", "load"]).output
+    assert "moderator@usnaper.example / demo-moderator-password" in output
+    assert "제주 스냅 처음 찍어 봤어요" in client.get("/ko/boards/free/").get_data(as_text=True)
+    assert "최저가 촬영 패키지" not in client.get("/ko/boards/free/").get_data(as_text=True)
+    client.post(
+        "/ko/signin", data={"email": "moderator@usnaper.example", "password": "demo-moderator-password"}
+    )
+    queue = client.get("/ko/moderation/").get_data(as_text=True)
+    assert "최저가 촬영 패키지" in queue and "Anyone selling a used car?" in queue
+
+
+def test_boards_sync_is_safe_to_run_again(app, runner):
+    first = runner.invoke(args=["boards", "sync"])
+    assert first.exit_code == 0 and "3 board(s) created or updated" in first.output
+    assert "0 board(s)" in runner.invoke(args=["boards", "sync"]).output
+    with app.app_context():
+        assert {board.slug for board in db.session.scalars(select(Board))} == {"free", "questions", "reviews"}
+        assert db.session.scalar(select(func.count()).select_from(Post)) == 0
+
+
+def test_users_grant_and_revoke_a_staff_role(app, runner, make_member):
+    member_id = make_member(email="staff@example.com")
+    granted = runner.invoke(args=["users", "grant-role", "Staff@Example.com", "moderator"])
+    assert granted.exit_code == 0 and f"member {member_id} is now moderator" in granted.output
+    with app.app_context():
+        assert db.session.get(Member, member_id).staff_role == "moderator"
+    assert runner.invoke(args=["users", "grant-role", "staff@example.com", "king"]).exit_code == 2
+    missing = runner.invoke(args=["users", "grant-role", "nobody@example.com", "moderator"])
+    assert missing.exit_code == 1 and "no active member" in missing.output
+    assert runner.invoke(args=["users", "revoke-role", "staff@example.com"]).exit_code == 0
+    with app.app_context():
+        assert db.session.get(Member, member_id).staff_role is None

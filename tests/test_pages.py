@@ -6,14 +6,24 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from extensions import db
+from models import Member
+
 KO_CATALOG = Path(__file__).resolve().parent.parent / "translations" / "ko" / "LC_MESSAGES" / "messages.po"
 
 # Sample values for each URL argument of a public page; a new argument must be added here.
-SAMPLE_ARGS = {"kind": ["privacy", "terms"], "version": ["1.0"]}
+SAMPLE_ARGS = {
+    "kind": ["privacy", "terms"],
+    "version": ["1.0"],
+    "slug": ["free", "questions", "reviews"],
+}
+# Pages whose arguments must name rows that belong together (made by the board_content fixture).
+LINKED_ARGS = {"boards.post": [{"slug": "free", "post_id": 1}]}
 # Blueprints whose pages are not for the public, and pages that need a token from an
 # e-mail or a checked password first (each tested on its own).
-NOT_PUBLIC = {"dev", "me"}
+NOT_PUBLIC = {"dev", "me", "moderation"}
 NEEDS_TOKEN = {"auth.verify", "auth.reset", "auth.restore"}
+SIGNED_IN_ONLY = {"boards.new_post", "boards.edit", "boards.edit_comment_view", "boards.report_view"}
 
 
 def public_page_urls(app, language: str) -> list[str]:
@@ -25,7 +35,12 @@ def public_page_urls(app, language: str) -> list[str]:
         for rule in app.url_map.iter_rules():
             if "GET" not in rule.methods or "lang_code" not in rule.arguments:
                 continue
-            if rule.endpoint.split(".")[0] in NOT_PUBLIC or rule.endpoint in NEEDS_TOKEN:
+            if rule.endpoint.split(".")[0] in NOT_PUBLIC or rule.endpoint in NEEDS_TOKEN | SIGNED_IN_ONLY:
+                continue
+            if rule.endpoint in LINKED_ARGS:
+                urls += [
+                    url_for(rule.endpoint, lang_code=language, **args) for args in LINKED_ARGS[rule.endpoint]
+                ]
                 continue
             others = sorted(rule.arguments - {"lang_code"} - set(rule.defaults or {}))
             missing = [name for name in others if name not in SAMPLE_ARGS]
@@ -35,6 +50,22 @@ def public_page_urls(app, language: str) -> list[str]:
                 combos = [combo | {name: value} for combo in combos for value in SAMPLE_ARGS[name]]
             urls += [url_for(rule.endpoint, lang_code=language, **combo) for combo in combos]
     return sorted(set(urls))
+
+
+@pytest.fixture(autouse=True)
+def board_content(app, make_member):
+    """The shipped boards and one post with a comment, so the board pages have something to show."""
+    from models import Post
+    from services.boards import board_by_slug, sync_boards
+    from services.posts import add_comment, create_post
+
+    author = make_member(email="writer@example.com")
+    with app.app_context():
+        sync_boards()
+        member = db.session.get(Member, author)
+        post = create_post(member, board_by_slug("free"), "첫 글", "안녕하세요.\n반갑습니다.")
+        add_comment(member, post, "댓글입니다.")
+        assert post.id == 1 and db.session.get(Post, 1).status == "published"
 
 
 # English that belongs on a Korean page: the time zone name Asia/Seoul in the policy.
@@ -93,7 +124,7 @@ def test_korean_and_english_pages_differ(client):
 
 
 def test_coming_soon_pages_say_so(client):
-    for url in ("/ko/photographers", "/ko/boards"):
+    for url in ("/ko/photographers",):
         html = client.get(url).get_data(as_text=True)
         assert "준비 중" in html, url
 

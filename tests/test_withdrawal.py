@@ -1,6 +1,7 @@
 """Leaving the site: deletion at once, sessions ended, a receipt from the retention definition,
 and the re-join guard that keeps no address (SPEC §5)."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -44,7 +45,9 @@ def test_withdrawal_deletes_everything_at_once_and_ends_every_session(app, join)
     member_id = join()
     client, other_device = signed_in_client(app), signed_in_client(app)
     client.get("/ko/privacy")
-    response = client.post("/ko/me/withdraw", data={"password": PASSWORD, "understood": "y"})
+    response = client.post(
+        "/ko/me/withdraw", data={"password": PASSWORD, "understood": "y", "posts": "delete"}
+    )
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(Member, member_id) is None
@@ -76,7 +79,7 @@ def test_the_receipt_lists_what_was_deleted_and_what_is_kept_until_when(app, mon
     client.get("/ko/")
     transport = RecordingTransport()
     monkeypatch.setattr("services.outbox.transport", lambda: transport)
-    client.post("/ko/me/withdraw", data={"password": PASSWORD, "understood": "y"})
+    client.post("/ko/me/withdraw", data={"password": PASSWORD, "understood": "y", "posts": "delete"})
     (receipt,) = transport.sent
     assert receipt["To"] == EMAIL and receipt["Subject"] == "USNAPER 탈퇴 안내: 삭제한 정보와 보관하는 기록"
     body = receipt.get_body(preferencelist=("plain",)).get_content()
@@ -90,7 +93,9 @@ def test_the_receipt_lists_what_was_deleted_and_what_is_kept_until_when(app, mon
 def test_a_wrong_password_withdraws_nothing(app, join):
     member_id = join()
     client = signed_in_client(app)
-    response = client.post("/en/me/withdraw", data={"password": "not my password", "understood": "y"})
+    response = client.post(
+        "/en/me/withdraw", data={"password": "not my password", "understood": "y", "posts": "delete"}
+    )
     assert response.status_code == 400 and "That password is not right." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Member, member_id) is not None
@@ -101,9 +106,10 @@ def test_withdrawal_needs_the_acknowledgement_and_a_recent_sign_in(app, join):
     client = signed_in_client(app)
     refused = client.post("/en/me/withdraw", data={"password": PASSWORD})
     assert refused.status_code == 400 and "Tick this box to confirm." in refused.get_data(as_text=True)
+    assert "Choose what happens to your posts and comments." in refused.get_data(as_text=True)
     with client.session_transaction() as session:
         session["signed_in_at"] = (now_utc() - timedelta(hours=1)).isoformat()
-    stale = client.post("/en/me/withdraw", data={"password": PASSWORD, "understood": "y"})
+    stale = client.post("/en/me/withdraw", data={"password": PASSWORD, "understood": "y", "posts": "delete"})
     assert stale.status_code == 302 and "/en/signin" in stale.headers["Location"]
 
 
@@ -112,7 +118,7 @@ def test_the_third_join_within_the_window_is_refused_without_keeping_the_address
     for _ in range(2):
         join(email="Hopper@Example.com")
         signed_in_client(app, "hopper@example.com").post(
-            "/ko/me/withdraw", data={"password": PASSWORD, "understood": "y"}
+            "/ko/me/withdraw", data={"password": PASSWORD, "understood": "y", "posts": "delete"}
         )
     response = app.test_client().post(
         "/ko/signup",
@@ -139,7 +145,9 @@ def test_withdrawn_address_hashes_are_forgotten_after_the_window(app, join):
     from services.rejoin import forget_old_withdrawals
 
     join()
-    signed_in_client(app).post("/ko/me/withdraw", data={"password": PASSWORD, "understood": "y"})
+    signed_in_client(app).post(
+        "/ko/me/withdraw", data={"password": PASSWORD, "understood": "y", "posts": "delete"}
+    )
     with app.app_context():
         assert forget_old_withdrawals() == 0
         assert forget_old_withdrawals(now=now_utc() + timedelta(days=91)) == 1
@@ -172,7 +180,7 @@ def test_every_mail_about_the_member_goes_whatever_address_it_went_to(app, join)
     client.post("/ko/password/forgot", data={"email": EMAIL})
     with app.app_context():
         assert count(OutboxMessage) == 3  # verification, e-mail change, reset
-    client.post("/ko/me/withdraw", data={"password": PASSWORD, "understood": "y"})
+    client.post("/ko/me/withdraw", data={"password": PASSWORD, "understood": "y", "posts": "delete"})
     with app.app_context():
         assert db.session.scalars(select(OutboxMessage.template)).all() == ["withdrawal_receipt"]
 
@@ -194,3 +202,78 @@ def test_unverified_signups_leave_no_mail_behind(app):
         assert count(OutboxMessage) == 1
         purge_unverified(now=now_utc() + timedelta(days=3))
         assert count(OutboxMessage) == 0
+
+
+def write_and_get_reported(app, board_people, make_post, sign_in) -> tuple[int, int, int]:
+    """The writer's post with another member's comment under it, a comment of the writer's
+    elsewhere, and a report and a moderation step that name the writer."""
+    from models import Comment
+
+    own = make_post(board_people["writer"], title="떠날 회원의 글", body="남길까 지울까")
+    other = make_post(board_people["reader1"], title="다른 회원의 글")
+    reader, writer = sign_in("reader1@example.com"), sign_in("writer@example.com")
+    reader.post(f"/ko/boards/free/{own}/comments", data={"body": "다른 회원의 댓글"})
+    writer.post(f"/ko/boards/free/{other}/comments", data={"body": "떠날 회원의 댓글"})
+    writer.post(f"/ko/boards/report/post/{other}", data={"reason": "off_topic"})
+    sign_in("mod@example.com").post(f"/ko/moderation/post/{own}/hide", data={"reason": "other"})
+    sign_in("mod@example.com").post(f"/ko/moderation/post/{own}/restore", data={"reason": "other"})
+    with app.app_context():
+        comment = db.session.scalar(select(Comment.id).where(Comment.author_id == board_people["writer"]))
+    return own, other, comment
+
+
+def receipt_text(transport) -> str:
+    (receipt,) = [m for m in transport.sent if "탈퇴" in m["Subject"]]
+    return receipt.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_withdrawing_with_delete_removes_every_post_and_comment(
+    app, monkeypatch, board_people, make_post, sign_in
+):
+    from models import Comment, ModerationAction, Post, Report
+    from tests.test_outbox import RecordingTransport
+
+    own, other, comment = write_and_get_reported(app, board_people, make_post, sign_in)
+    transport = RecordingTransport()
+    monkeypatch.setattr("services.outbox.transport", lambda: transport)
+    response = sign_in("writer@example.com").post(
+        "/ko/me/withdraw", data={"password": PASSWORD, "understood": "y", "posts": "delete"}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Post, own) is None and db.session.get(Comment, comment) is None
+        # The other member's comment went with the deleted post; their own post stays, its count right.
+        assert db.session.scalars(select(Comment.body)).all() == []
+        assert db.session.get(Post, other).comment_count == 0
+        assert db.session.scalar(select(Report.reporter_id)) is None
+        assert set(db.session.scalars(select(ModerationAction.subject_id))) == {None}
+    assert "게시판에 쓴 글과 댓글" in receipt_text(transport) and "탈퇴한 회원" not in receipt_text(transport)
+
+
+def test_withdrawing_with_keep_leaves_posts_as_withdrawn_member_linked_to_nothing(
+    app, client, monkeypatch, board_people, make_post, sign_in
+):
+    from models import Comment, Post
+    from tests.test_outbox import RecordingTransport
+
+    own, other, comment = write_and_get_reported(app, board_people, make_post, sign_in)
+    transport = RecordingTransport()
+    monkeypatch.setattr("services.outbox.transport", lambda: transport)
+    before = client.get(f"/ko/boards/free/{own}").get_data(as_text=True)
+    writer = sign_in("writer@example.com")
+    writer.post("/ko/me/withdraw", data={"password": PASSWORD, "understood": "y", "posts": "keep"})
+    page = client.get(f"/ko/boards/free/{own}").get_data(as_text=True)
+    assert "떠날 회원의 글" in page and "탈퇴한 회원" in page
+    tag = re.search(r"회원 ([0-9A-F]{6})", before).group(1)
+    assert tag not in page  # the tag that tied the posts together is gone
+    assert "떠날 회원의 댓글" in client.get(f"/ko/boards/free/{other}").get_data(as_text=True)
+    with app.app_context():
+        assert (
+            db.session.get(Post, own).author_id is None and db.session.get(Comment, comment).author_id is None
+        )
+    assert '"탈퇴한 회원"의 글로 게시판에 남으며' in receipt_text(transport)
+    assert "게시판에 쓴 글과 댓글" not in receipt_text(transport)
+    # Nobody can edit or delete a withdrawn member's post any more.
+    assert writer.post(f"/ko/boards/free/{own}/delete").status_code == 302  # signed out: to sign-in
+    with app.app_context():
+        assert db.session.get(Post, own) is not None

@@ -4,9 +4,12 @@ from datetime import datetime
 
 from flask import Blueprint
 from flask_babel import format_datetime, get_locale
+from markupsafe import Markup, escape
 
+from services.authors import author_tag
 from services.policy_facts import officer_contact
 from services.retention import retention_categories
+from services.text import split_links
 
 bp = Blueprint("layout", __name__)
 
@@ -30,3 +33,25 @@ def local_datetime(value: datetime) -> str:
 def retention_category(key: str):
     """One category of the retention definition, worded in the current language (e-mails use it)."""
     return next(category for category in retention_categories() if category.key == key)
+
+
+@bp.app_template_filter("plain_text")
+def plain_text(value: str) -> Markup:
+    """Member-written text made safe: every character escaped, http(s) links made into links.
+
+    Line breaks are kept by the stylesheet (white-space: pre-wrap), so no markup
+    is ever built from what a member typed beyond these escaped anchors.
+    """
+    parts = []
+    for kind, part in split_links(value or ""):
+        if kind == "link":
+            parts.append(Markup('<a href="{0}" rel="nofollow ugc noopener">{0}</a>').format(part))
+        else:
+            parts.append(escape(part))
+    return Markup("").join(parts)
+
+
+@bp.app_template_global("author_tag")
+def author_tag_global(author_id: int | None) -> str | None:
+    """The pseudonymous tag an author shows on the boards (None: a withdrawn member)."""
+    return author_tag(author_id)

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField
+from wtforms import BooleanField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
@@ -34,6 +34,16 @@ class WithdrawForm(FlaskForm):
     """Leaving: the password, and an explicit acknowledgement."""
 
     password = current_password_field(_l("Password"))
+    posts = RadioField(
+        _l("Your posts and comments on the boards"),
+        choices=[
+            SelectChoice("delete", _l("Delete them with my account")),
+            SelectChoice(
+                "keep", _l('Leave them up, credited to "withdrawn member" with nothing that links them to me')
+            ),
+        ],
+        validators=[DataRequired(message=_l("Choose what happens to your posts and comments."))],
+    )
     understood = BooleanField(
         _l("I understand that my personal data is deleted at once and cannot be recovered"),
         validators=[DataRequired(message=_l("Tick this box to confirm."))],

@@ -27,6 +27,7 @@ from services.my_info import (
     consent_history,
     current_consents,
     export,
+    my_writing,
     recent_sign_ins,
 )
 from services.profile import (
@@ -84,6 +85,7 @@ def overview():
         consents=consents,
         history=consent_history(member),
         sign_ins=recent_sign_ins(member),
+        writing=my_writing(member),
         form=form,
         consent_labels=CONSENT_LABELS,
         channel_labels=CHANNEL_LABELS,
@@ -125,7 +127,7 @@ def leave():
     form = WithdrawForm()
     if form.validate_on_submit():
         try:
-            withdraw(current_user, form.password.data)
+            withdraw(current_user, form.password.data, keep_posts=form.posts.data == "keep")
         except MembershipError:
             form.password.errors.append(_l("That password is not right."))
         else:

@@ -17,10 +17,6 @@ COMING_SOON = {
             "by region, date and specialty."
         ),
     ),
-    "boards": (
-        _l("Boards"),
-        _l("The community boards open soon: free talk, questions and shoot reviews."),
-    ),
 }
 
 

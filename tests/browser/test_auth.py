@@ -105,6 +105,7 @@ def test_my_info_edit_export_and_withdraw_in_korean(live_server, open_page, scre
 
     page.get_by_role("link", name="회원 탈퇴하기").click()
     page.get_by_label("비밀번호", exact=True).fill("브라우저로 가입하는 긴 비밀번호")
+    page.get_by_label("계정과 함께 삭제합니다").check()
     page.get_by_label("개인정보가 즉시 삭제되며 되살릴 수 없다는 것을 이해했습니다").check()
     page.get_by_role("button", name="내 계정 삭제하기").click()
     assert page.url == base + "/ko/"

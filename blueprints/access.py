@@ -1,0 +1,22 @@
+"""Who may open staff pages: a decorator shared by the staff blueprints (SPEC §1)."""
+
+from functools import wraps
+
+from flask import abort, current_app
+from flask_login import current_user, login_required
+
+
+def staff_required(*roles: str):
+    """Let in signed-in staff holding one of roles (the privacy officer holds them all); others get 403."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.has_role(*roles):
+                current_app.logger.warning("member %s refused a %s page", current_user.id, "/".join(roles))
+                abort(403)
+            return view(*args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorate

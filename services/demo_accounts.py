@@ -1,0 +1,50 @@
+"""The demo accounts `make run` prints: one for each part a newcomer may want to try."""
+
+from datetime import date, timedelta
+
+from extensions import db
+from models.member import Member
+from services.clock import now_utc
+from services.members import SignupRequest, find_member_by_email, sign_up
+
+DEMO_MEMBER = {"email": "member@usnaper.example", "password": "demo-member-password", "name": "데모 회원"}
+DEMO_NEIGHBOUR = {
+    "email": "neighbour@usnaper.example",
+    "password": "demo-neighbour-password",
+    "name": "데모 이웃",
+}
+DEMO_TROLL = {"email": "troll@usnaper.example", "password": "demo-troll-password", "name": "데모 광고꾼"}
+DEMO_MODERATOR = {
+    "email": "moderator@usnaper.example",
+    "password": "demo-moderator-password",
+    "name": "데모 운영자",
+}
+
+
+def ensure_account(
+    spec: dict, days_old: int = 60, role: str | None = None, **optional
+) -> tuple[Member, bool]:
+    """The active demo account of spec, made through the real signup rules if missing; commits.
+
+    Returns the member and whether it was made now. Accounts are back-dated by
+    days_old, so the new-account spam rule holds only the one meant to show it.
+    """
+    member = find_member_by_email(spec["email"])
+    made = member is None
+    if made:
+        member = sign_up(
+            SignupRequest(
+                email=spec["email"],
+                password=spec["password"],
+                name=spec["name"],
+                birth_date=date(1994, 4, 4),
+                language="ko",
+                preferred_region=optional.get("preferred_region"),
+                consents={"privacy_notice": True, "terms": True, "optional_profile": bool(optional)},
+            )
+        )
+        member.status, member.email_verified_at = "active", now_utc()
+        member.created_at = now_utc() - timedelta(days=days_old)
+    member.staff_role = role
+    db.session.commit()
+    return member, made
