@@ -8,6 +8,7 @@ the jobs and the checks all read the same value.
 import json
 import os
 import secrets
+import tempfile
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -229,11 +230,19 @@ class Config:
     POSTS_PER_HOUR = env_int("POSTS_PER_HOUR", 5)
     COMMENTS_PER_HOUR = env_int("COMMENTS_PER_HOUR", 30)
     REPORT_HIDE_THRESHOLD = env_int("REPORT_HIDE_THRESHOLD", 3)
+    # Each claim can blind a post at once and mails two people: reports are limited too.
+    REPORTS_PER_HOUR = env_int("REPORTS_PER_HOUR", 10)
     BOARD_PAGE_SIZE = env_int("BOARD_PAGE_SIZE", 20)
     SPAM_MAX_LINKS = env_int("SPAM_MAX_LINKS", 3)
     SPAM_NEW_ACCOUNT_HOURS = env_int("SPAM_NEW_ACCOUNT_HOURS", 24)
     SPAM_REPEAT_HOURS = env_int("SPAM_REPEAT_HOURS", 24)
     SPAM_BLOCKED_DOMAINS = env_list("SPAM_BLOCKED_DOMAINS", [])
+
+    # Portfolio photos (SPEC §8): outside static/, bounded in bytes and in decoded pixels.
+    PHOTO_DIR = env_str("PHOTO_DIR", str(INSTANCE_DIR / "photos"))
+    PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+    PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000)
+    DIRECTORY_PAGE_SIZE = env_int("DIRECTORY_PAGE_SIZE", 12)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -322,6 +331,8 @@ class TestingConfig(DevelopmentConfig):
     SQLALCHEMY_DATABASE_URI = env_str("TEST_DATABASE_URL", "sqlite://")
     SQLALCHEMY_BINDS = {"dormant": "sqlite://"}
     REDIS_URL = None  # embedded mode; tests that need Redis opt in with TEST_REDIS_URL
+    # Never the development photos under instance/: tests that look at files set their own.
+    PHOTO_DIR = str(Path(tempfile.gettempdir()) / "usnaper-test-photos")
     SERVER_NAME = "localhost"
     MAIL_SERVER = None
     WTF_CSRF_ENABLED = False

@@ -18,6 +18,8 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.me import bp as me_bp
     from blueprints.moderation import bp as moderation_bp
     from blueprints.pages import bp as pages_bp
+    from blueprints.photographers import bp as photographers_bp
+    from blueprints.photographers import media_bp
     from blueprints.policies import bp as policies_bp
     from blueprints.security import bp as security_bp
     from blueprints.visits import bp as visits_bp
@@ -36,6 +38,8 @@ def register_blueprints(app: Flask) -> None:
         auth_bp,
         me_bp,
         boards_bp,
+        photographers_bp,
+        media_bp,
         moderation_bp,
         dev_bp,
     ):

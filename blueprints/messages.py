@@ -4,6 +4,7 @@ from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
 from services.members import MembershipError
+from services.photographers import ProfileError
 from services.posts import PostingError
 
 MESSAGES = {
@@ -53,3 +54,28 @@ def posting_message(error: PostingError) -> str:
     if "until" in values:
         values["until"] = format_datetime(values["until"], "short")
     return str(POSTING_MESSAGES[error.code]) % values if values else str(POSTING_MESSAGES[error.code])
+
+
+PROFILE_MESSAGES = {
+    "empty": _l("This cannot be empty."),
+    "too_long": _l("Use at most %(most)d characters."),
+    "price_range": _l("Enter a price from %(low)s to %(high)s won."),
+    "choose_one": _l("Choose at least one."),
+    "bad_choice": _l("Choose from the list."),
+    "past_day": _l("That day has passed."),
+    "far_day": _l("Block days at most %(days)d days ahead."),
+    "portfolio_full": _l("A portfolio holds at most %(most)d photos: delete one first."),
+    "not_image": _l("That file is not a JPEG, PNG or WebP photo we can read."),
+    "too_large": _l("Photos can be at most %(most)d MB."),
+    "too_many_pixels": _l("That photo has too many pixels. Please send a smaller one."),
+}
+
+
+def profile_message(error: ProfileError) -> str:
+    """The photographer-facing message for a refused profile change or upload."""
+    values = dict(error.values)
+    for key in ("low", "high"):
+        if key in values:
+            values[key] = f"{values[key]:,}"
+    message = str(PROFILE_MESSAGES[error.code])
+    return message % values if values else message

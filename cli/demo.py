@@ -4,7 +4,7 @@ import click
 from flask.cli import AppGroup
 
 from services.demo import load_demo_content
-from services.demo_accounts import DEMO_MEMBER, DEMO_MODERATOR, DEMO_NEIGHBOUR, DEMO_TROLL
+from services.demo_accounts import DEMO_MEMBER, DEMO_MODERATOR, DEMO_NEIGHBOUR, DEMO_PHOTOGRAPHER, DEMO_TROLL
 
 
 @click.group(cls=AppGroup)
@@ -23,6 +23,7 @@ def load() -> None:
         f"  member        {DEMO_NEIGHBOUR['email']} / {DEMO_NEIGHBOUR['password']}\n"
         f"  troll         {DEMO_TROLL['email']} / {DEMO_TROLL['password']}\n"
         f"  moderator     {DEMO_MODERATOR['email']} / {DEMO_MODERATOR['password']}\n"
-        "  photographer, privacy officer: not yet (their features have not landed)"
+        f"  photographer  {DEMO_PHOTOGRAPHER['email']} / {DEMO_PHOTOGRAPHER['password']}\n"
+        "  privacy officer: not yet (the privacy office has not landed)"
     )
     click.echo("development outbox (e-mails as recipients see them): http://127.0.0.1:5000/ko/dev/outbox")

@@ -8,6 +8,13 @@ from models.member import Member
 from models.moderation import ModerationAction, Report, TemporaryMeasure
 from models.notice import Notice
 from models.outbox import OutboxMessage
+from models.photographer import (
+    BlockedDate,
+    PhotographerProfile,
+    PortfolioPhoto,
+    ProfileRegion,
+    ProfileSpecialty,
+)
 from models.policy import PolicyVersion
 from models.retention import RetentionRecord
 from models.sign_in import SignInEvent
@@ -16,6 +23,7 @@ from models.withdrawal import WithdrawnAddress
 
 __all__ = [
     "AccessLog",
+    "BlockedDate",
     "Board",
     "Comment",
     "ConsentEvent",
@@ -24,8 +32,12 @@ __all__ = [
     "ModerationAction",
     "Notice",
     "OutboxMessage",
+    "PhotographerProfile",
     "PolicyVersion",
+    "PortfolioPhoto",
     "Post",
+    "ProfileRegion",
+    "ProfileSpecialty",
     "Report",
     "RetentionRecord",
     "SignInEvent",

@@ -45,7 +45,7 @@ class Member(UserMixin, db.Model):
     # Staff work (SPEC §1); NULL for members and photographers.
     staff_role: Mapped[str | None] = mapped_column(String(24))
     # A moderator's suspension from posting and commenting; reading and booking stay open.
-    posting_suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    posting_suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     def get_id(self) -> str:
         """Flask-Login's session id: the member id and the session version together."""

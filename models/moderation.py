@@ -43,6 +43,7 @@ class TemporaryMeasure(db.Model):
         CheckConstraint("target_kind IN ('post', 'comment')", name="target_kind"),
         Index("ix_temporary_measures_open", "decided_at", "ends_at"),
         Index("ix_temporary_measures_target", "target_kind", "target_id"),
+        Index("ix_temporary_measures_claimant", "claimant_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,6 +63,12 @@ class ModerationAction(db.Model):
     """One logged moderation step: who did what to which content, why, and when."""
 
     __tablename__ = "moderation_actions"
+    __table_args__ = (
+        Index("ix_moderation_actions_target", "target_kind", "target_id"),
+        # Withdrawal unlinks a member's rows; ON DELETE SET NULL looks them up too.
+        Index("ix_moderation_actions_subject", "subject_id"),
+        Index("ix_moderation_actions_moderator", "moderator_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # NULL for the automatic measures (spam hold, report threshold, a claim's temporary measure).

@@ -14,6 +14,11 @@ DEMO_NEIGHBOUR = {
     "name": "데모 이웃",
 }
 DEMO_TROLL = {"email": "troll@usnaper.example", "password": "demo-troll-password", "name": "데모 광고꾼"}
+DEMO_PHOTOGRAPHER = {
+    "email": "photographer@usnaper.example",
+    "password": "demo-photographer-password",
+    "name": "데모 사진작가",
+}
 DEMO_MODERATOR = {
     "email": "moderator@usnaper.example",
     "password": "demo-moderator-password",

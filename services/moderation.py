@@ -66,7 +66,7 @@ def dismiss_reports(moderator: Member, content: Post | Comment, code: str, note:
     _close_reports(content, "dismissed")
     if content.status == "hidden" and content.status_reason == "reports":
         set_status(content, "published", None)
-        tell_author(content, "restore", code)
+        tell_author(content, "restore", code, why.get("note", ""))
     record_action("dismiss", content.kind, content.id, content.author_id, code, moderator.id, why)
     db.session.commit()
 
@@ -77,7 +77,7 @@ def hide(moderator: Member, content: Post | Comment, code: str, note: str | None
     set_status(content, "hidden", "moderator")
     _close_reports(content, "upheld")
     record_action("hide", content.kind, content.id, content.author_id, code, moderator.id, why)
-    tell_author(content, "hide", code)
+    tell_author(content, "hide", code, why.get("note", ""))
     db.session.commit()
 
 
@@ -88,7 +88,7 @@ def restore(moderator: Member, content: Post | Comment, code: str, note: str | N
     _close_reports(content, "dismissed")
     _decide_measure(content, "restored")
     record_action("restore", content.kind, content.id, content.author_id, code, moderator.id, why)
-    tell_author(content, "restore", code)
+    tell_author(content, "restore", code, why.get("note", ""))
     db.session.commit()
 
 
@@ -114,7 +114,7 @@ def bulk_delete(moderator: Member, targets: list[tuple[str, int]], code: str, no
 def _delete(moderator: Member, content: Post | Comment, why: dict, code: str) -> None:
     _close_reports(content, "upheld")
     _decide_measure(content, "deleted")
-    tell_author(content, "delete", code)
+    tell_author(content, "delete", code, why.get("note", ""))
     record_action("delete", content.kind, content.id, content.author_id, code, moderator.id, why)
     if code in VIOLATIONS and content.author_id:
         _keep_violation(content.author_id, "content_deleted", code)
@@ -151,7 +151,7 @@ def mask(
         moderator.id,
         why | {"before": before, "after": after},
     )
-    tell_author(content, "mask", code)
+    tell_author(content, "mask", code, why.get("note", ""))
     db.session.commit()
 
 
@@ -170,7 +170,7 @@ def suspend(moderator: Member, member: Member, days: int, code: str, note: str |
     record_action("suspend", "member", member.id, member.id, code, moderator.id, why | {"days": days})
     if code in VIOLATIONS:
         _keep_violation(member.id, "posting_suspended", code, days=days)
-    tell_member(member.id, "suspend", code, until)
+    tell_member(member.id, "suspend", code, until, why.get("note", ""))
     db.session.commit()
 
 
@@ -179,7 +179,7 @@ def lift_suspension(moderator: Member, member: Member, code: str, note: str | No
     why = _why(code, note)
     member.posting_suspended_until = None
     record_action("unsuspend", "member", member.id, member.id, code, moderator.id, why)
-    tell_member(member.id, "unsuspend", code)
+    tell_member(member.id, "unsuspend", code, note=why.get("note", ""))
     db.session.commit()
 
 

@@ -5,6 +5,9 @@ from sqlalchemy import select
 from extensions import db
 from models.moderation import ModerationAction
 
+# Steps the site takes by itself (or the author takes), logged without a moderator.
+AUTOMATIC_ACTIONS = frozenset({"hold", "auto_hide", "measure_start", "objection"})
+
 
 def record_action(
     action: str,

@@ -15,7 +15,7 @@ from services.posts import find_content, valid_id
 
 SECTION_SIZE = 50
 # The order moderators work through: spam held on arrival first, objections last.
-SECTIONS = ("held", "auto_hidden", "reported", "measures", "objections")
+SECTIONS = ("held", "auto_hidden", "reported", "measures", "objections", "hidden")
 
 
 @dataclass
@@ -94,6 +94,8 @@ def queue(now: datetime | None = None) -> dict[str, list[QueueItem]]:
         "reported": [QueueItem(c) for c in _reported()],
         "measures": _measures(False, now),
         "objections": _measures(True, now),
+        # Hidden by a moderator pending a last word: kept in view so it can be restored or deleted.
+        "hidden": [QueueItem(c) for c in _by_status("hidden", lambda m: m.status_reason == "moderator")],
     }
     for items in sections.values():
         _reason_counts(items)

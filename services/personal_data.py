@@ -8,12 +8,21 @@ here nor declared not personal below, so no new field can be forgotten.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy import Select, select
+
 from models.access_log import AccessLog
 from models.board import Comment, Post
 from models.consent import ConsentEvent
 from models.member import Member
 from models.moderation import ModerationAction, Report
 from models.outbox import OutboxMessage
+from models.photographer import (
+    BlockedDate,
+    PhotographerProfile,
+    PortfolioPhoto,
+    ProfileRegion,
+    ProfileSpecialty,
+)
 from models.sign_in import SignInEvent
 from services.field_crypto import decrypt_field
 
@@ -24,7 +33,8 @@ class PersonalField:
 
     table: str
     column: str
-    # identity, contact, credential, profile, consent, activity, posts, reports, moderation, pseudonym
+    # identity, contact, credential, profile, consent, activity, posts, reports, moderation,
+    # photographer, pseudonym
     category: str
     exported: bool = True
     reader: Callable | None = None  # turns the stored value into what the member reads
@@ -76,6 +86,22 @@ REGISTRY = (
     PersonalField("moderation_actions", "action", "moderation"),
     PersonalField("moderation_actions", "reason", "moderation"),
     PersonalField("moderation_actions", "created_at", "moderation"),
+    # A photographer's public profile is theirs too: exported, and deleted at withdrawal.
+    PersonalField("photographer_profiles", "display_name", "photographer"),
+    PersonalField("photographer_profiles", "bio_ko", "photographer"),
+    PersonalField("photographer_profiles", "bio_en", "photographer"),
+    PersonalField("photographer_profiles", "starting_price", "photographer"),
+    PersonalField("photographer_profiles", "languages", "photographer"),
+    PersonalField("photographer_profiles", "rating", "photographer"),
+    PersonalField("photographer_profiles", "review_count", "photographer"),
+    PersonalField("photographer_profiles", "created_at", "photographer"),
+    PersonalField("photographer_profiles", "updated_at", "photographer"),
+    PersonalField("profile_regions", "region", "photographer"),
+    PersonalField("profile_specialties", "specialty", "photographer"),
+    PersonalField("blocked_dates", "day", "photographer"),
+    # The files themselves are removed with the rows (services/withdrawal.py).
+    PersonalField("portfolio_photos", "stored_name", "photographer"),
+    PersonalField("portfolio_photos", "created_at", "photographer"),
     # Masks keep the text before masking: it may name the person the mask protects.
     PersonalField("moderation_actions", "detail", "moderation", exported=False),
     PersonalField("consent_events", "item", "consent"),
@@ -141,6 +167,11 @@ NOT_PERSONAL = {
         "decided_at",
     },
     "moderation_actions": {"id", "moderator_id", "target_kind", "target_id", "subject_id"},
+    "photographer_profiles": {"id", "member_id"},
+    "profile_regions": {"profile_id"},
+    "profile_specialties": {"profile_id"},
+    "blocked_dates": {"profile_id"},
+    "portfolio_photos": {"id", "profile_id", "width", "height"},
     "notices": {"id", "title_ko", "title_en", "body_ko", "body_en", "published_at"},
     "policy_versions": {
         "id",
@@ -156,6 +187,11 @@ NOT_PERSONAL = {
     },
 }
 
+
+def _profile_ids(member: Member) -> Select:
+    return select(PhotographerProfile.id).where(PhotographerProfile.member_id == member.id)
+
+
 # How each table's rows are found for one member (tables without an entry hold
 # only pseudonyms that cannot be listed by member).
 OWNERSHIP = {
@@ -168,6 +204,14 @@ OWNERSHIP = {
     "comments": (Comment, lambda member: Comment.author_id == member.id),
     "reports": (Report, lambda member: Report.reporter_id == member.id),
     "moderation_actions": (ModerationAction, lambda member: ModerationAction.subject_id == member.id),
+    "photographer_profiles": (PhotographerProfile, lambda member: PhotographerProfile.member_id == member.id),
+    "profile_regions": (ProfileRegion, lambda member: ProfileRegion.profile_id.in_(_profile_ids(member))),
+    "profile_specialties": (
+        ProfileSpecialty,
+        lambda member: ProfileSpecialty.profile_id.in_(_profile_ids(member)),
+    ),
+    "blocked_dates": (BlockedDate, lambda member: BlockedDate.profile_id.in_(_profile_ids(member))),
+    "portfolio_photos": (PortfolioPhoto, lambda member: PortfolioPhoto.profile_id.in_(_profile_ids(member))),
 }
 
 

@@ -5,11 +5,12 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from models.board import Board, Comment, Post
 from models.member import Member
-from models.moderation import Report, TemporaryMeasure
+from models.moderation import ModerationAction, Report, TemporaryMeasure
 from services import throttle
 from services.clock import now_utc
 from services.moderation_log import record_action
@@ -148,7 +149,13 @@ def _settle(kind: str, ids: list[int]) -> None:
             TemporaryMeasure.target_id.in_(ids),
             TemporaryMeasure.decided_at.is_(None),
         )
-        .values(decision="deleted", decided_at=now)
+        .values(decision="deleted", decided_at=now, objection=None)
+    )
+    # The text a mask hid, and the author's objection, go with the content they were about.
+    db.session.execute(
+        update(ModerationAction)
+        .where(ModerationAction.target_kind == kind, ModerationAction.target_id.in_(ids))
+        .values(detail={})
     )
 
 
@@ -160,7 +167,11 @@ def add_comment(author: Member, post: Post, body: str | None) -> Comment:
     _check_can_write(author, "comment", now)
     comment = Comment(post_id=post.id, author_id=author.id, created_at=now)
     comment.body = _clean(body, "body", COMMENT_MAX)
-    _add_screened(comment, author, now)
+    try:
+        _add_screened(comment, author, now)
+    except IntegrityError:  # the post was deleted between the page and the comment
+        db.session.rollback()
+        raise PostingError("closed") from None
     if comment.status == "published":
         db.session.execute(
             update(Post).where(Post.id == post.id).values(comment_count=Post.comment_count + 1)

@@ -18,6 +18,7 @@ from extensions import db
 from models.board import Comment, Post
 from models.member import Member
 from models.moderation import REPORT_REASONS, Report, TemporaryMeasure
+from services import throttle
 from services.clock import now_utc, seoul_today
 from services.moderation_log import record_action
 from services.moderation_notices import tell_author, tell_measure
@@ -39,6 +40,20 @@ def open_measure(content: Post | Comment) -> TemporaryMeasure | None:
     )
 
 
+def open_measures(kind: str, ids: list[int]) -> dict[int, TemporaryMeasure]:
+    """The undecided measures on many posts or comments of one kind, by target id, in one query."""
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        select(TemporaryMeasure).where(
+            TemporaryMeasure.target_kind == kind,
+            TemporaryMeasure.target_id.in_(ids),
+            TemporaryMeasure.decided_at.is_(None),
+        )
+    )
+    return {row.target_id: row for row in rows}
+
+
 def has_reported(member: Member, content: Post | Comment) -> bool:
     """Whether the member already reported this content."""
     return bool(
@@ -58,6 +73,9 @@ def report(reporter: Member, content: Post | Comment, reason: str, details: str 
         raise PostingError("bad_reason", "reason")
     if content.author_id == reporter.id:
         raise PostingError("own_content")
+    limit = current_app.config["REPORTS_PER_HOUR"]
+    if throttle.is_blocked("report", str(reporter.id), limit):
+        raise PostingError("rate_limited", limit=limit)
     details = normalise(details)
     if len(details) > DETAILS_MAX:
         raise PostingError("too_long", "details", most=DETAILS_MAX)
@@ -86,6 +104,7 @@ def report(reporter: Member, content: Post | Comment, reason: str, details: str 
         record_action("auto_hide", content.kind, content.id, content.author_id, "reports")
         tell_author(content, "auto_hide")
     db.session.commit()
+    throttle.record_failure("report", str(reporter.id), timedelta(hours=1), now)
     return row
 
 

@@ -13,12 +13,14 @@ from models.member import Member
 from models.moderation import ModerationAction, Report, TemporaryMeasure
 from models.outbox import OutboxMessage
 from models.sign_in import SignInEvent
+from services import photos
 from services.addresses import email_key
 from services.clock import now_utc, seoul_today
 from services.dormancy import ensure_store
 from services.members import MembershipError
 from services.outbox import queue_email
 from services.passwords import check_password
+from services.photographers import profile_of, stored_names_of
 from services.posts import remove_comment, remove_posts
 from services.rejoin import remember_withdrawal
 from services.retention_store import retain_until
@@ -51,6 +53,9 @@ def withdraw(member: Member, password: str, keep_posts: bool = False) -> dict:
         until = seoul_today(retain_until("access_log", now)).isoformat()
         kept.append({"category": "access_log", "until": until})
     _part_with_posts(member_id, keep_posts)
+    # The profile rows go with the member row (ON DELETE CASCADE); the files after the commit.
+    photo_names = stored_names_of(member_id)
+    was_photographer = profile_of(member) is not None
     db.session.execute(delete(ConsentEvent).where(ConsentEvent.member_id == member_id))
     db.session.execute(delete(SignInEvent).where(SignInEvent.member_id == member_id))
     db.session.execute(
@@ -65,7 +70,11 @@ def withdraw(member: Member, password: str, keep_posts: bool = False) -> dict:
     db.session.execute(delete(DormantRecord).where(DormantRecord.member_id == member_id))
     db.session.execute(delete(Member).where(Member.id == member_id))
     remember_withdrawal(address, now)
-    deleted = list(DELETED_ITEMS) + ([] if keep_posts else ["posts"])
+    deleted = (
+        list(DELETED_ITEMS)
+        + ([] if keep_posts else ["posts"])
+        + (["photographer"] if was_photographer else [])
+    )
     receipt = {
         "deleted": deleted,
         "kept": kept,
@@ -74,6 +83,8 @@ def withdraw(member: Member, password: str, keep_posts: bool = False) -> dict:
     }
     queue_email(address, "withdrawal_receipt", language, receipt, erase_after_send=True)
     db.session.commit()
+    for name in photo_names:
+        photos.remove(name)
     log.info("a member withdrew; personal data deleted")
     return receipt
 
@@ -88,7 +99,10 @@ def _part_with_posts(member_id: int, keep_posts: bool) -> None:
             remove_comment(comment)
         # Other members' comments under these posts go with them.
         remove_posts(list(db.session.scalars(select(Post.id).where(Post.author_id == member_id))))
-    db.session.execute(update(Report).where(Report.reporter_id == member_id).values(reporter_id=None))
+    # What the member wrote in their reports is their writing too: it goes, the reports stay counted.
+    db.session.execute(
+        update(Report).where(Report.reporter_id == member_id).values(reporter_id=None, details="")
+    )
     db.session.execute(
         update(TemporaryMeasure).where(TemporaryMeasure.claimant_id == member_id).values(claimant_id=None)
     )

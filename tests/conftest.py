@@ -223,3 +223,24 @@ def make_post(app):
             return create_post(db.session.get(Member, author_id), board_by_slug(board), title, body).id
 
     return make
+
+
+@pytest.fixture
+def make_photographer(app, make_member):
+    """Factory: an established member with a photographer profile; returns (member id, profile id)."""
+    from models import Member
+    from services.photographers import ProfileChange, save_profile
+
+    def make(email: str = "photo@example.com", **change) -> tuple[int, int]:
+        member_id = make_member(email=email, created_at=now_utc() - timedelta(days=60))
+        fields = {
+            "display_name": "제주 사진가",
+            "starting_price": 100_000,
+            "regions": ["jeju"],
+            "specialties": ["snap"],
+        } | change
+        with app.app_context():
+            profile = save_profile(db.session.get(Member, member_id), ProfileChange(**fields))
+            return member_id, profile.id
+
+    return make

@@ -9,15 +9,27 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from extensions import db
-from models import Comment, Member, ModerationAction, OutboxMessage, Post, Report, TemporaryMeasure
+from models import (
+    Comment,
+    Member,
+    ModerationAction,
+    OutboxMessage,
+    PhotographerProfile,
+    Post,
+    Report,
+    TemporaryMeasure,
+)
 from models.board import CONTENT_STATUSES
 from models.moderation import REPORT_REASONS
 from services.boards import board_by_slug, sync_boards
-from services.clock import now_utc
+from services.clock import now_utc, seoul_today
 from services.members import SignupRequest, find_member_by_email, sign_up
 from services.moderation import MODERATION_REASONS, NOTE_MAX, SUSPENSION_DAYS
+from services.photographers import PRICE_MAX, PRICE_MIN, ProfileChange, profile_of, save_profile
 from services.posts import BODY_MAX, COMMENT_MAX, TITLE_MAX, add_comment, create_post
+from services.regions import REGION_CODES
 from services.reports import DETAILS_MAX, report
+from services.specialties import SPECIALTY_CODES
 from services.text import digest
 
 PASSWORD = "a long enough passphrase"
@@ -61,6 +73,18 @@ FORMS = {
     "/en/moderation/post/{post}/mask": ["mask-spans", "mask-reason", "mask-note"],
     "/en/moderation/post/{post}/suspend-author": ["suspend-days", "suspend-reason", "suspend-note"],
     "/en/moderation/bulk-delete": ["target", "reason", "note", "confirm"],
+    # Photographers: the profile editor and the calendar (the fuzzing member has a profile for the latter).
+    "/ko/photographers/me": [
+        "display_name",
+        "starting_price",
+        "regions",
+        "specialties",
+        "languages",
+        "bio_ko",
+        "bio_en",
+    ],
+    "/en/photographers/me/blocked/add": ["day"],
+    "/ko/photographers/me/blocked/remove": ["day"],
 }
 
 odd_text = st.one_of(
@@ -100,6 +124,19 @@ def board_values(ids: dict) -> dict:
     }
 
 
+PROFILE_VALUES = {
+    "starting_price": valid_or_odd("150000", "150,000", "9999", "100000001", "-5"),
+    "regions": st.lists(valid_or_odd("jeju", "seoul", "busan"), max_size=4),
+    "specialties": st.lists(valid_or_odd("wedding", "snap"), max_size=3),
+    "languages": st.lists(valid_or_odd("ko", "en", "ja"), max_size=3),
+    "day": valid_or_odd(
+        (seoul_today() + timedelta(days=3)).isoformat(),
+        (seoul_today() - timedelta(days=3)).isoformat(),
+        "2999-01-01",
+    ),
+}
+
+
 @pytest.fixture
 def backend() -> str:
     """The fuzzing runs once, on SQLite: PostgreSQL sees the same code paths in the other tests."""
@@ -109,7 +146,7 @@ def backend() -> str:
 @pytest.fixture
 def app_overrides() -> dict:
     """No hourly posting limit gets in the way of hundreds of examples."""
-    return {"POSTS_PER_HOUR": 10**6, "COMMENTS_PER_HOUR": 10**6}
+    return {"POSTS_PER_HOUR": 10**6, "COMMENTS_PER_HOUR": 10**6, "REPORTS_PER_HOUR": 10**6}
 
 
 @pytest.fixture
@@ -143,6 +180,12 @@ def writing(app, make_member):
     state = {"count": 0}
 
     def make(url: str) -> dict:
+        if "/photographers/me/blocked" in url:
+            with app.app_context():
+                fuzzer = find_member_by_email("fuzz@example.com")
+                if profile_of(fuzzer) is None:
+                    save_profile(fuzzer, ProfileChange("퍼즈 작가", 100_000, ["jeju"], ["snap"]))
+            return {}
         if "/boards/" not in url and "/moderation/" not in url:
             return {}
         if "writer" not in state:
@@ -229,6 +272,10 @@ def assert_records_whole() -> None:
         assert row.reason in MODERATION_REASONS and len(row.detail.get("note", "")) <= NOTE_MAX
     for member in db.session.scalars(select(Member).where(Member.posting_suspended_until.is_not(None))):
         assert ("suspend", "member", member.id) in logged
+    for profile in db.session.scalars(select(PhotographerProfile)):
+        assert PRICE_MIN <= profile.starting_price <= PRICE_MAX and profile.display_name.strip()
+        assert profile.region_codes and set(profile.region_codes) <= REGION_CODES
+        assert profile.specialty_codes and set(profile.specialty_codes) <= SPECIALTY_CODES
 
 
 @pytest.mark.parametrize("url", sorted(FORMS))
@@ -237,7 +284,7 @@ def assert_records_whole() -> None:
 def test_odd_input_never_causes_a_500_or_a_half_written_record(app, member_client, writing, url, data):
     ids = writing(url)
     fields = FORMS[url]
-    strategies = board_values(ids) if ids else {}
+    strategies = board_values(ids) if ids else PROFILE_VALUES
     subsets = st.lists(st.sampled_from(fields), unique=True) if fields else st.just([])
     if ids:  # every field now and then, or the steps after validation would seldom run
         subsets = st.one_of(st.just(fields), subsets)
@@ -265,3 +312,15 @@ def test_an_id_too_big_for_the_database_is_a_404(app, member_client, url):
         sync_boards()
     for too_big in (2**31, 2**63, 2**64):  # past PostgreSQL's integer, and past SQLite's
         assert member_client.get(url.format(id=too_big)).status_code == 404
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    query=st.dictionaries(
+        st.sampled_from(["region", "specialty", "day", "max_price", "order", "after"]), odd_text
+    )
+)
+def test_any_directory_query_gets_a_page(app, client, query):
+    # NUL bytes are refused with a 400 on every route (blueprints/security); anything else is a page.
+    expected = 400 if any("\x00" in value for value in query.values()) else 200
+    assert client.get("/ko/photographers/", query_string=query).status_code == expected

@@ -360,3 +360,78 @@ def test_the_reported_section_lists_only_what_is_still_in_sight(app, board_peopl
         sections = queue()
         assert [item.content.id for item in sections["reported"]] == [shown]
         assert [item.content.id for item in sections["auto_hidden"]] == [hidden]
+
+
+def test_the_access_log_never_ties_a_member_to_the_writing_they_edit_or_send(app, sign_in, post_id):
+    from models import AccessLog
+
+    writer = sign_in("writer@example.com")
+    writer.get(f"/ko/boards/free/{post_id}/edit")
+    writer.post(f"/ko/boards/free/{post_id}/comments", data={"body": "내 댓글"})
+    writer.get(f"/ko/boards/free/{post_id}")  # reading a page is not authorship: its path stays
+    with app.app_context():
+        paths = set(db.session.scalars(select(AccessLog.path)))
+    assert "/ko/boards/free/[id]/edit" in paths and "/ko/boards/free/[id]/comments" in paths
+    assert f"/ko/boards/free/{post_id}/edit" not in paths and f"/ko/boards/free/{post_id}" in paths
+
+
+def test_deleting_masked_content_forgets_the_text_the_mask_hid(app, sign_in, post_id):
+    mod = sign_in("mod@example.com")
+    mod.post(f"/ko/moderation/post/{post_id}/mask", data={"mask-spans": "홍길동", "mask-reason": "privacy"})
+    sign_in("writer@example.com").post(f"/ko/boards/free/{post_id}/delete")
+    with app.app_context():
+        row = db.session.scalar(select(ModerationAction).where(ModerationAction.action == "mask"))
+        assert row.detail == {}
+
+
+def test_out_of_sight_titles_never_reach_other_members(app, board_people, sign_in, post_id):
+    from services.moderation_notices import tell_measure
+
+    reader = sign_in("reader2@example.com")
+    reader.post(f"/ko/boards/free/{post_id}/comments", data={"body": "댓글"})
+    with app.app_context():
+        comment_id = db.session.scalar(select(Comment.id))
+    sign_in("mod@example.com").post(f"/ko/moderation/post/{post_id}/hide", data=NOTE)
+    assert reader.get(f"/ko/boards/report/comment/{comment_id}").status_code == 404
+    assert reader.get(f"/ko/boards/comments/{comment_id}/edit").status_code == 404
+    with app.app_context():
+        tell_measure(db.session.get(Comment, comment_id), board_people["reader1"], "started", "2026-12-31")
+        db.session.commit()
+        mail = db.session.scalar(
+            select(OutboxMessage)
+            .where(OutboxMessage.template == "temporary_measure")
+            .order_by(OutboxMessage.id.desc())
+        )
+        assert mail.recipient == "" or "검토할 글" not in str(mail.context)
+
+
+def test_a_hide_stays_in_the_queue_until_restored_or_deleted(app, sign_in, post_id):
+    from services.moderation_queue import queue
+
+    sign_in("mod@example.com").post(f"/ko/moderation/post/{post_id}/hide", data=NOTE)
+    with app.app_context():
+        assert [item.content.id for item in queue()["hidden"]] == [post_id]
+
+
+@pytest.mark.parametrize("app_overrides", [{"REPORTS_PER_HOUR": 2}])
+def test_reports_are_limited_per_member(app, board_people, make_post, sign_in):
+    from tests.test_reports import report
+
+    ids = [make_post(board_people["writer"], title=f"글 {n}", body=f"본문 {n}") for n in range(3)]
+    reader = sign_in("reader1@example.com")
+    for post in ids[:2]:
+        assert report(reader, post, reason="defamation").status_code == 302
+    refused = report(reader, ids[2], reason="defamation")
+    assert refused.status_code == 400 and "한 시간에 2개까지" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Post, ids[2]).status == "published"
+
+
+def test_the_moderators_note_reaches_the_author(app, sign_in, post_id):
+    sign_in("mod@example.com").post(
+        f"/ko/moderation/post/{post_id}/hide", data={"reason": "other", "note": "실명 삭제 바람"}
+    )
+    with app.app_context():
+        mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.template == "moderation_notice"))
+        text = build_message(mail).get_body(preferencelist=("plain",)).get_content()
+    assert "실명 삭제 바람" in text

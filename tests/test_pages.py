@@ -18,12 +18,18 @@ SAMPLE_ARGS = {
     "slug": ["free", "questions", "reviews"],
 }
 # Pages whose arguments must name rows that belong together (made by the board_content fixture).
-LINKED_ARGS = {"boards.post": [{"slug": "free", "post_id": 1}]}
+LINKED_ARGS = {"boards.post": [{"slug": "free", "post_id": 1}], "photographers.profile": [{"profile_id": 1}]}
 # Blueprints whose pages are not for the public, and pages that need a token from an
 # e-mail or a checked password first (each tested on its own).
 NOT_PUBLIC = {"dev", "me", "moderation"}
 NEEDS_TOKEN = {"auth.verify", "auth.reset", "auth.restore"}
-SIGNED_IN_ONLY = {"boards.new_post", "boards.edit", "boards.edit_comment_view", "boards.report_view"}
+SIGNED_IN_ONLY = {
+    "boards.new_post",
+    "boards.edit",
+    "boards.edit_comment_view",
+    "boards.report_view",
+    "photographers.edit",
+}
 
 
 def public_page_urls(app, language: str) -> list[str]:
@@ -53,8 +59,8 @@ def public_page_urls(app, language: str) -> list[str]:
 
 
 @pytest.fixture(autouse=True)
-def board_content(app, make_member):
-    """The shipped boards and one post with a comment, so the board pages have something to show."""
+def site_content(app, make_member, make_photographer):
+    """The shipped boards with one post and a comment, and one photographer, so every page has content."""
     from models import Post
     from services.boards import board_by_slug, sync_boards
     from services.posts import add_comment, create_post
@@ -66,6 +72,7 @@ def board_content(app, make_member):
         post = create_post(member, board_by_slug("free"), "첫 글", "안녕하세요.\n반갑습니다.")
         add_comment(member, post, "댓글입니다.")
         assert post.id == 1 and db.session.get(Post, 1).status == "published"
+    assert make_photographer(bio_ko="제주의 바다를 찍습니다.", bio_en="I photograph the sea of Jeju.")[1] == 1
 
 
 # English that belongs on a Korean page: the time zone name Asia/Seoul in the policy.
@@ -121,12 +128,6 @@ def test_korean_and_english_pages_differ(client):
     korean = client.get("/ko/").get_data(as_text=True)
     english = client.get("/en/").get_data(as_text=True)
     assert "사진작가" in korean and "photographer" in english.lower()
-
-
-def test_coming_soon_pages_say_so(client):
-    for url in ("/ko/photographers",):
-        html = client.get(url).get_data(as_text=True)
-        assert "준비 중" in html, url
 
 
 def test_home_shows_notices_in_seoul_time_per_locale(client, make_notice):

@@ -277,3 +277,17 @@ def test_withdrawing_with_keep_leaves_posts_as_withdrawn_member_linked_to_nothin
     assert writer.post(f"/ko/boards/free/{own}/delete").status_code == 302  # signed out: to sign-in
     with app.app_context():
         assert db.session.get(Post, own) is not None
+
+
+def test_withdrawal_blanks_what_the_member_wrote_in_reports(app, board_people, make_post, sign_in):
+    from models import Report
+
+    post_id = make_post(board_people["reader1"])
+    writer = sign_in("writer@example.com")
+    writer.post(
+        f"/ko/boards/report/post/{post_id}", data={"reason": "spam", "details": "내 전화 010-1111-2222"}
+    )
+    writer.post("/ko/me/withdraw", data={"password": PASSWORD, "understood": "y", "posts": "keep"})
+    with app.app_context():
+        row = db.session.scalar(select(Report))
+        assert (row.reporter_id, row.details) == (None, "")

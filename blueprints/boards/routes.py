@@ -30,7 +30,7 @@ from services.posts import (
     posting_suspended_until,
     valid_id,
 )
-from services.reports import has_reported, object_to_measure, open_measure, report
+from services.reports import has_reported, object_to_measure, open_measure, open_measures, report
 
 HELD = _l("Thank you. Your writing is held for a moderator to check before it appears.")
 
@@ -123,9 +123,10 @@ def post(slug: str, post_id: int):
         board=board,
         post=post,
         readable=can_read(post, current_user),
-        measure=open_measure(post) if post.status == "blinded" else None,
+        # A measure exists only on content out of sight: published posts skip the query.
+        measure=open_measure(post) if post.status != "published" else None,
         comments=comments,
-        comment_measures={c.id: open_measure(c) for c in comments.rows if c.status == "blinded"},
+        comment_measures=open_measures("comment", [c.id for c in comments.rows if c.status != "published"]),
         can_read=can_read,
         comment_form=CommentForm() if signed_in else None,
         delete_form=DeleteForm(),
@@ -192,6 +193,8 @@ def edit_comment_view(comment_id: int):
     """Change my comment."""
     comment = _own_or_404("comment", comment_id)
     post = post_of(comment)
+    if not can_open(post, current_user):
+        abort(404)
     form = CommentForm(obj=comment)
     if form.validate_on_submit():
         try:
@@ -202,7 +205,13 @@ def edit_comment_view(comment_id: int):
             flash(_l("Your comment is saved."), "success")
             return redirect(url_for("boards.post", slug=post.board.slug, post_id=post.id) + "#comments")
     status = 400 if form.errors or form.form_errors else 200
-    return render_template("boards/comment_form.html", form=form, post=post, comment=comment), status
+    return render_template(
+        "boards/comment_form.html",
+        form=form,
+        post=post,
+        comment=comment,
+        title_shown=can_read(post, current_user),
+    ), status
 
 
 @bp.post("/comments/<int:comment_id>/delete")
@@ -226,6 +235,8 @@ def report_view(kind: str, target_id: int):
     if content is None or not can_read(content, current_user):
         abort(404)
     post = post_of(content)
+    if not can_open(post, current_user):  # a comment under a post that is out of sight
+        abort(404)
     back = url_for("boards.post", slug=post.board.slug, post_id=post.id)
     form = ReportForm()
     if form.validate_on_submit():
@@ -245,6 +256,7 @@ def report_view(kind: str, target_id: int):
         content=content,
         post=post,
         back=back,
+        title_shown=can_read(post, current_user),
         already=has_reported(current_user, content),
         labels=REPORT_REASON_LABELS,
     ), status

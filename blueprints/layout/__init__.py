@@ -8,7 +8,9 @@ from markupsafe import Markup, escape
 
 from services.authors import author_tag
 from services.policy_facts import officer_contact
+from services.regions import region_label
 from services.retention import retention_categories
+from services.specialties import language_label, specialty_label
 from services.text import split_links
 
 bp = Blueprint("layout", __name__)
@@ -55,3 +57,9 @@ def plain_text(value: str) -> Markup:
 def author_tag_global(author_id: int | None) -> str | None:
     """The pseudonymous tag an author shows on the boards (None: a withdrawn member)."""
     return author_tag(author_id)
+
+
+# Codes of the fixed bilingual lists, worded in the page's language (`codes|map('region_label')`).
+bp.add_app_template_filter(region_label, "region_label")
+bp.add_app_template_filter(specialty_label, "specialty_label")
+bp.add_app_template_filter(language_label, "language_label")

@@ -8,7 +8,6 @@ from blueprints.access import staff_required
 from blueprints.messages import posting_message
 from blueprints.moderation import bp
 from blueprints.moderation.forms import (
-    REASON_LABELS,
     BulkDeleteForm,
     MaskForm,
     ReasonForm,
@@ -16,7 +15,7 @@ from blueprints.moderation.forms import (
     parse_targets,
 )
 from services import moderation
-from services.moderation_log import log_page
+from services.moderation_log import AUTOMATIC_ACTIONS, log_page
 from services.moderation_queue import (
     SECTIONS,
     author_of,
@@ -88,7 +87,7 @@ def item(kind: str, target_id: int):
         reason_form=ReasonForm(),
         mask_form=MaskForm(prefix="mask"),
         suspend_form=SuspendForm(prefix="suspend"),
-        reason_labels=REASON_LABELS,
+        automatic_actions=AUTOMATIC_ACTIONS,
     )
 
 
@@ -196,4 +195,4 @@ def log():
     """Every moderation step, newest first (moderators and the privacy officer)."""
     before = request.args.get("before", type=int)
     rows, older = log_page(before if valid_id(before) else None)
-    return render_template("moderation/log.html", rows=rows, older=older, reason_labels=REASON_LABELS)
+    return render_template("moderation/log.html", rows=rows, older=older, automatic_actions=AUTOMATIC_ACTIONS)

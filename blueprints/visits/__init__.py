@@ -15,11 +15,25 @@ log = logging.getLogger(__name__)
 SKIPPED_ENDPOINTS = {"static", "health.healthz"}
 
 
+# Pages only the author of a post, comment or photo can open: their ids would name the author.
+AUTHOR_PAGES = {"boards.edit", "boards.edit_comment_view"}
+
+
 def logged_path() -> str:
-    """The path, with any link token replaced: a signed token carries the addresses it names."""
+    """The path, with link tokens and, where they would tie a person to their writing, ids replaced.
+
+    A signed token carries the addresses it names. A kept post of a withdrawn
+    member must link to nobody, so writes and author-only pages log "[id]"
+    where the path named the post, comment or photo acted on.
+    """
     path = request.path
-    token = (request.view_args or {}).get("token")
-    return path.replace(token, "[token]") if token else path
+    args = request.view_args or {}
+    if args.get("token"):
+        path = path.replace(args["token"], "[token]")
+    if request.method != "GET" or request.endpoint in AUTHOR_PAGES:
+        ids = {str(value) for name, value in args.items() if name.endswith("_id")}
+        path = "/".join("[id]" if segment in ids else segment for segment in path.split("/"))
+    return path
 
 
 @bp.after_app_request

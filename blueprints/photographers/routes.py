@@ -1,0 +1,181 @@
+"""Views of the photographer directory, profiles, the profile editor and the photo files."""
+
+import re
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from blueprints.messages import profile_message
+from blueprints.photographers import bp, media_bp
+from blueprints.photographers.forms import ButtonForm, DayForm, DirectoryForm, PhotoForm, ProfileForm
+from services.directory import Filters, public_profile, search
+from services.photographers import (
+    ProfileChange,
+    ProfileError,
+    add_photo,
+    block_day,
+    blocked_days,
+    photo_by_name,
+    portfolio,
+    profile_of,
+    remove_photo,
+    save_profile,
+    unblock_day,
+)
+from services.photos import path_for
+
+PHOTO_NAME = re.compile(r"^[A-Za-z0-9_-]{24}$")
+
+
+def _refused(form, error: ProfileError) -> None:
+    target = getattr(form, error.field, None) if error.field else None
+    if target is not None:
+        target.errors = [*target.errors, profile_message(error)]
+    else:
+        form.form_errors.append(profile_message(error))
+
+
+@bp.get("/")
+def directory():
+    """Find photographers by region, kind of shoot, free day and price."""
+    form = DirectoryForm(request.args)
+    form.validate()
+    filters = Filters(
+        region=form.usable("region"),
+        specialty=form.usable("specialty"),
+        day=form.usable("day"),
+        max_price=form.usable("max_price"),
+        order=form.usable("order") or "rating",
+    )
+    page = search(filters, request.args.get("after"))
+    args = {key: value for key, value in request.args.items() if key != "after"}
+    return render_template("photographers/directory.html", form=form, page=page, args=args)
+
+
+@bp.get("/<int:profile_id>")
+def profile(profile_id: int):
+    """A photographer's public profile: portfolio, regions, kinds of shoot, price, blocked days."""
+    shown = public_profile(profile_id)
+    if shown is None:
+        abort(404)
+    return render_template(
+        "photographers/profile.html",
+        profile=shown,
+        photos=portfolio(shown),
+        blocked=blocked_days(shown),
+    )
+
+
+def _editor(form: ProfileForm, status: int = 200):
+    mine = profile_of(current_user)
+    return render_template(
+        "photographers/edit.html",
+        form=form,
+        profile=mine,
+        photos=portfolio(mine) if mine else [],
+        blocked=blocked_days(mine) if mine else [],
+        photo_form=PhotoForm(),
+        day_form=DayForm(),
+        button_form=ButtonForm(),
+    ), status
+
+
+@bp.route("/me", methods=["GET", "POST"])
+@login_required
+def edit():
+    """Become a photographer, or change my photographer profile."""
+    mine = profile_of(current_user)
+    form = ProfileForm(obj=mine)
+    if request.method == "GET" and mine:
+        form.regions.data, form.specialties.data = mine.region_codes, mine.specialty_codes
+    if form.validate_on_submit():
+        change = ProfileChange(
+            display_name=form.display_name.data,
+            starting_price=form.starting_price.data,
+            regions=form.regions.data,
+            specialties=form.specialties.data,
+            languages=form.languages.data or [],
+            bio_ko=form.bio_ko.data or "",
+            bio_en=form.bio_en.data or "",
+        )
+        try:
+            saved = save_profile(current_user, change)
+        except ProfileError as error:
+            _refused(form, error)
+        else:
+            flash(_l("Your photographer profile is saved."), "success")
+            return redirect(url_for("photographers.edit") + ("#portfolio" if saved else ""))
+    return _editor(form, 400 if request.method == "POST" else 200)
+
+
+def _own_profile_or_404():
+    mine = profile_of(current_user)
+    if mine is None:
+        abort(404)
+    return mine
+
+
+@bp.post("/me/photos")
+@login_required
+def upload():
+    """Add a photo to my portfolio."""
+    mine = _own_profile_or_404()
+    form = PhotoForm()
+    if form.validate_on_submit():
+        try:
+            add_photo(mine, form.photo.data.read())
+        except ProfileError as error:
+            flash(profile_message(error), "error")
+        else:
+            flash(_l("The photo is added, without its location or camera data."), "success")
+    else:
+        for errors in form.errors.values():
+            flash(errors[0], "error")
+    return redirect(url_for("photographers.edit") + "#portfolio")
+
+
+@bp.post("/me/photos/<int:photo_id>/delete")
+@login_required
+def delete_photo(photo_id: int):
+    """Remove a photo from my portfolio."""
+    mine = _own_profile_or_404()
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    if not remove_photo(mine, photo_id):
+        abort(404)
+    flash(_l("The photo is deleted."), "success")
+    return redirect(url_for("photographers.edit") + "#portfolio")
+
+
+@bp.post("/me/blocked/<any(add, remove):step>")
+@login_required
+def blocked(step: str):
+    """Block a day, or free it again."""
+    mine = _own_profile_or_404()
+    form = DayForm()
+    if form.validate_on_submit():
+        try:
+            (block_day if step == "add" else unblock_day)(mine, form.day.data)
+        except ProfileError as error:
+            flash(profile_message(error), "error")
+        else:
+            flash(_l("Your calendar is saved."), "success")
+    else:
+        for errors in form.errors.values():
+            flash(errors[0], "error")
+    return redirect(url_for("photographers.edit") + "#calendar")
+
+
+@media_bp.get("/photos/<name>.jpg")
+def photo_file(name: str):
+    """A portfolio photo or its thumbnail ('<name>.thumb'), always served as a JPEG."""
+    stem, thumb = (name[:-6], True) if name.endswith(".thumb") else (name, False)
+    if not PHOTO_NAME.match(stem) or photo_by_name(stem) is None:
+        abort(404)
+    path = path_for(stem, thumb)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=86400)
+    response.headers["Content-Disposition"] = "inline"
+    return response
