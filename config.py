@@ -243,6 +243,9 @@ class Config:
     PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024)
     PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000)
     DIRECTORY_PAGE_SIZE = env_int("DIRECTORY_PAGE_SIZE", 12)
+    # Bookings (SPEC §7, §8): how long an ask waits for an answer; the commission, fixed at booking.
+    ASK_EXPIRY_HOURS = env_int("ASK_EXPIRY_HOURS", 48)
+    COMMISSION_RATE_BP = env_int("COMMISSION_RATE_BP", 1000)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -22,6 +22,7 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.photographers import media_bp
     from blueprints.policies import bp as policies_bp
     from blueprints.security import bp as security_bp
+    from blueprints.shoots import bp as shoots_bp
     from blueprints.visits import bp as visits_bp
 
     app.url_map.converters["lang"] = make_language_converter(app.config["LANGUAGES"])
@@ -40,6 +41,7 @@ def register_blueprints(app: Flask) -> None:
         boards_bp,
         photographers_bp,
         media_bp,
+        shoots_bp,
         moderation_bp,
         dev_bp,
     ):

@@ -1,12 +1,21 @@
-"""Form fields shared by the auth and My info forms: one definition of each rule and message."""
+"""Form fields shared by the feature forms: one definition of each rule and message."""
 
 import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from services.clock import seoul_today
 from services.passwords import MAX_LENGTH, MIN_LENGTH
@@ -115,3 +124,27 @@ class PersonFieldChecks:
     def validate_phone(self, field) -> None:
         """A Korean mobile number."""
         validate_mobile(field)
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices, shown as a list of checkboxes; unknown values are refused by the service."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, validate_choice=False, **kwargs)
+
+
+class WonField(IntegerField):
+    """An amount in won: digits, with or without thousands separators."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = int(valuelist[0].replace(",", "").strip())
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Enter a price in won, digits only.")) from None

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from services.members import MembershipError
 from services.photographers import ProfileError
 from services.posts import PostingError
+from services.shoots import ShootError
 
 MESSAGES = {
     "under_age": _l("Only people aged %(age)d or older can join USNAPER."),
@@ -79,3 +80,28 @@ def profile_message(error: ProfileError) -> str:
             values[key] = f"{values[key]:,}"
     message = str(PROFILE_MESSAGES[error.code])
     return message % values if values else message
+
+
+SHOOT_MESSAGES = {
+    "bad_choice": _l("Choose from the list."),
+    "future_day": _l("Choose a day after today."),
+    "far_day": _l("Choose a day at most %(days)d days ahead."),
+    "people_range": _l("Enter from 1 to %(most)d people."),
+    "budget_range": _l("Enter an amount from 1 to %(high)s won."),
+    "too_long": _l("Use at most %(most)d characters."),
+    "not_yours": _l("Only the customer can do that."),
+    "request_closed": _l("This request is already booked or closed."),
+    "choose_one": _l("Choose at least one photographer."),
+    "ask_closed": _l("This ask has been answered, has expired, or its request is closed."),
+    "consent_needed": _l(
+        "Tick the consent to exchange contact details: a booking cannot be made without it."
+    ),
+    "date_taken": _l("The photographer has just been booked for that day by someone else."),
+    "not_found": _l("Not found."),
+}
+
+
+def shoot_message(error: ShootError) -> str:
+    """The member-facing message for a refused request, ask, answer or booking."""
+    message = str(SHOOT_MESSAGES[error.code])
+    return message % error.values if "%(" in message else message

@@ -9,6 +9,7 @@ from services.dormancy import send_notices, separate_inactive
 from services.members import purge_unverified
 from services.purge import purge_expired
 from services.rejoin import forget_old_withdrawals
+from services.shoots import expire_asks
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def relay_outbox() -> int:
 
 
 def run_daily_maintenance(on_batch: Callable[[int], None] | None = None) -> dict[str, int]:
-    """The daily work: purges, dormancy notices and separation, old e-mails, unverified signups."""
+    """The daily work: purges, dormancy, old e-mails, unverified signups, re-join hashes, stale asks."""
     counts = purge_expired(on_batch=on_batch)
     for name, count in (
         ("dormancy_notice", send_notices()),
@@ -58,6 +59,7 @@ def run_daily_maintenance(on_batch: Callable[[int], None] | None = None) -> dict
         ("unverified_signup", purge_unverified()),
         ("withdrawn_address", forget_old_withdrawals()),
         ("throttle_counter", throttle.purge_ended()),
+        ("expired_ask", expire_asks()),
     ):
         if count:
             counts[name] = count

@@ -17,16 +17,20 @@ from models.photographer import (
 )
 from models.policy import PolicyVersion
 from models.retention import RetentionRecord
+from models.shoot import Ask, Booking, ContactProvision, ShootRequest
 from models.sign_in import SignInEvent
 from models.throttle import ThrottleCounter
 from models.withdrawal import WithdrawnAddress
 
 __all__ = [
     "AccessLog",
+    "Ask",
     "BlockedDate",
     "Board",
+    "Booking",
     "Comment",
     "ConsentEvent",
+    "ContactProvision",
     "DormantRecord",
     "Member",
     "ModerationAction",
@@ -40,6 +44,7 @@ __all__ = [
     "ProfileSpecialty",
     "Report",
     "RetentionRecord",
+    "ShootRequest",
     "SignInEvent",
     "TemporaryMeasure",
     "ThrottleCounter",

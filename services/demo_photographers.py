@@ -8,9 +8,11 @@ from sqlalchemy import select
 
 from extensions import db
 from models.photographer import PhotographerProfile
+from models.shoot import Ask
 from services.clock import seoul_today
-from services.demo_accounts import DEMO_PHOTOGRAPHER, ensure_account
+from services.demo_accounts import DEMO_MEMBER, DEMO_PHOTOGRAPHER, ensure_account
 from services.photographers import ProfileChange, add_photo, block_day, save_profile
+from services.shoots import RequestDraft, answer_ask, file_request, send_asks
 
 # (account, profile, colours of the drawn portfolio photos)
 PHOTOGRAPHERS = (
@@ -72,8 +74,9 @@ def _drawn_photo(colour: tuple[int, int, int]) -> bytes:
 def load_demo_photographers() -> dict[str, int]:
     """The demo photographers, once: profiles, photos and a few blocked days."""
     if db.session.scalar(select(PhotographerProfile.id).limit(1)) is not None:
-        return {"photographers": 0}
+        return {"photographers": 0, "shoot requests": 0}
     today = seoul_today()
+    profiles = []
     for number, (account, change, colours) in enumerate(PHOTOGRAPHERS):
         member, _ = ensure_account(account)
         profile = save_profile(member, change)
@@ -81,4 +84,20 @@ def load_demo_photographers() -> dict[str, int]:
             add_photo(profile, _drawn_photo(colour))
         for offset in (3 + number, 10 + number):
             block_day(profile, today + timedelta(days=offset))
-    return {"photographers": len(PHOTOGRAPHERS)}
+        profiles.append(profile)
+    # The demo member's Jeju wedding request, already accepted: confirming it shows the contact exchange.
+    member, _ = ensure_account(DEMO_MEMBER)
+    draft = RequestDraft(
+        "jeju",
+        today + timedelta(days=21),
+        "morning",
+        "wedding",
+        2,
+        200_000,
+        "오름에서 웨딩 스냅을 찍고 싶어요.",
+    )
+    request = file_request(member, draft)
+    send_asks(member, request, [profiles[0].id])
+    ask_id = db.session.scalar(select(Ask.id).where(Ask.request_id == request.id))
+    answer_ask(profiles[0], ask_id, True, 180_000, "좋아요, 오름 일출 스냅으로 제안드려요.", consent=True)
+    return {"photographers": len(PHOTOGRAPHERS), "shoot requests": 1}

@@ -31,6 +31,10 @@ EMAIL_SUBJECTS = {
     "withdrawal_receipt": _l("You have left %(site)s: what was deleted and what is kept"),
     "moderation_notice": _l("A moderator's decision about your writing on %(site)s"),
     "temporary_measure": _l("A temporary measure on a post on %(site)s"),
+    "ask_received": _l("A shoot request for you on %(site)s"),
+    "ask_answered": _l("A photographer answered your shoot request on %(site)s"),
+    "booking_confirmed": _l("Your %(site)s booking is made"),
+    "contact_corrected": _l("Contact details for your %(site)s booking were corrected"),
 }
 
 

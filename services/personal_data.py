@@ -8,7 +8,7 @@ here nor declared not personal below, so no new field can be forgotten.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
 from models.access_log import AccessLog
 from models.board import Comment, Post
@@ -23,6 +23,7 @@ from models.photographer import (
     ProfileRegion,
     ProfileSpecialty,
 )
+from models.shoot import Booking, ContactProvision, ShootRequest
 from models.sign_in import SignInEvent
 from services.field_crypto import decrypt_field
 
@@ -102,6 +103,30 @@ REGISTRY = (
     # The files themselves are removed with the rows (services/withdrawal.py).
     PersonalField("portfolio_photos", "stored_name", "photographer"),
     PersonalField("portfolio_photos", "created_at", "photographer"),
+    # Shoot requests and asks: the customer's wishes, the photographer's answers.
+    PersonalField("shoot_requests", "region", "shoots"),
+    PersonalField("shoot_requests", "shoot_date", "shoots"),
+    PersonalField("shoot_requests", "time_window", "shoots"),
+    PersonalField("shoot_requests", "shoot_type", "shoots"),
+    PersonalField("shoot_requests", "people", "shoots"),
+    PersonalField("shoot_requests", "budget", "shoots"),
+    PersonalField("shoot_requests", "notes", "shoots"),
+    PersonalField("shoot_requests", "status", "shoots"),
+    PersonalField("shoot_requests", "created_at", "shoots"),
+    PersonalField("asks", "price", "shoots", exported=False),  # the photographer's, read on their side
+    PersonalField("asks", "message", "shoots", exported=False),
+    # The contract: kept in retention storage at withdrawal (services/withdrawal.py).
+    PersonalField("bookings", "shoot_date", "contract"),
+    PersonalField("bookings", "price", "contract"),
+    PersonalField("bookings", "commission_rate_bp", "contract"),
+    PersonalField("bookings", "commission", "contract"),
+    PersonalField("bookings", "status", "contract"),
+    PersonalField("bookings", "customer_consent_at", "contract"),
+    PersonalField("bookings", "photographer_consent_at", "contract"),
+    PersonalField("bookings", "created_at", "contract"),
+    PersonalField("contact_provisions", "fields", "provision"),
+    PersonalField("contact_provisions", "basis", "provision"),
+    PersonalField("contact_provisions", "provided_at", "provision"),
     # Masks keep the text before masking: it may name the person the mask protects.
     PersonalField("moderation_actions", "detail", "moderation", exported=False),
     PersonalField("consent_events", "item", "consent"),
@@ -172,6 +197,19 @@ NOT_PERSONAL = {
     "profile_specialties": {"profile_id"},
     "blocked_dates": {"profile_id"},
     "portfolio_photos": {"id", "profile_id", "width", "height"},
+    "shoot_requests": {"id", "customer_id"},
+    "asks": {
+        "id",
+        "request_id",
+        "profile_id",
+        "status",
+        "photographer_consent_at",
+        "created_at",
+        "expires_at",
+        "answered_at",
+    },
+    "bookings": {"id", "request_id", "ask_id", "customer_id", "profile_id", "photographer_id"},
+    "contact_provisions": {"id", "booking_id", "owner_id", "recipient_id"},
     "notices": {"id", "title_ko", "title_en", "body_ko", "body_en", "published_at"},
     "policy_versions": {
         "id",
@@ -212,6 +250,12 @@ OWNERSHIP = {
     ),
     "blocked_dates": (BlockedDate, lambda member: BlockedDate.profile_id.in_(_profile_ids(member))),
     "portfolio_photos": (PortfolioPhoto, lambda member: PortfolioPhoto.profile_id.in_(_profile_ids(member))),
+    "shoot_requests": (ShootRequest, lambda member: ShootRequest.customer_id == member.id),
+    "bookings": (
+        Booking,
+        lambda member: or_(Booking.customer_id == member.id, Booking.photographer_id == member.id),
+    ),
+    "contact_provisions": (ContactProvision, lambda member: ContactProvision.owner_id == member.id),
 }
 
 

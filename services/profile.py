@@ -9,8 +9,9 @@ from extensions import db
 from models.member import Member
 from services.addresses import email_key
 from services.age import is_old_enough
+from services.bookings import tell_of_corrections
 from services.dormancy import find_dormant
-from services.field_crypto import encrypt_field
+from services.field_crypto import decrypt_field, encrypt_field
 from services.link_tokens import LinkTokenError, make_token, member_from_token
 from services.members import MembershipError, find_member_by_email
 from services.my_info import current_consents
@@ -58,12 +59,18 @@ def update_profile(member: Member, change: ProfileChange) -> None:
         raise MembershipError("optional_consent_needed")
     if change.preferred_region and change.preferred_region not in REGION_CODES:
         raise MembershipError("bad_region", "preferred_region")
+    before = {
+        "name": member.name,
+        "phone": member.phone_encrypted and decrypt_field(member.phone_encrypted, "member.phone"),
+    }
     member.name = change.name.strip()
     member.birth_date = change.birth_date
     member.language = change.language
     member.phone_encrypted = encrypt_field(change.phone, "member.phone") if change.phone else None
     member.preferred_region = change.preferred_region or None
     _corrected(member, "name", "birth_date", "phone", "preferred_region")
+    after = {"name": member.name, "phone": change.phone or None}
+    tell_of_corrections(member, {field for field in before if before[field] != after[field]})
     db.session.commit()
 
 
@@ -107,6 +114,7 @@ def confirm_email_change(token: str) -> Member:
         raise MembershipError("token_used")
     if find_member_by_email(data["e"]) is not None or find_dormant(data["e"]) is not None:
         raise MembershipError("token_used")
+    tell_of_corrections(member, {"email"})
     member.email = member.email_key = data["e"]
     _corrected(member, "email")
     db.session.commit()

@@ -12,6 +12,7 @@ from models.dormant import DormantRecord
 from models.member import Member
 from models.moderation import ModerationAction, Report, TemporaryMeasure
 from models.outbox import OutboxMessage
+from models.shoot import Booking
 from models.sign_in import SignInEvent
 from services import photos
 from services.addresses import email_key
@@ -23,7 +24,7 @@ from services.passwords import check_password
 from services.photographers import profile_of, stored_names_of
 from services.posts import remove_comment, remove_posts
 from services.rejoin import remember_withdrawal
-from services.retention_store import retain_until
+from services.retention_store import keep, retain_until
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ def withdraw(member: Member, password: str, keep_posts: bool = False) -> dict:
         db.session.execute(update(AccessLog).where(AccessLog.member_id == member_id).values(member_id=None))
         until = seoul_today(retain_until("access_log", now)).isoformat()
         kept.append({"category": "access_log", "until": until})
+    kept += _keep_contracts(member, now)
     _part_with_posts(member_id, keep_posts)
     # The profile rows go with the member row (ON DELETE CASCADE); the files after the commit.
     photo_names = stored_names_of(member_id)
@@ -114,3 +116,29 @@ def _part_with_posts(member_id: int, keep_posts: bool) -> None:
         .where(ModerationAction.target_kind == "member", ModerationAction.target_id == member_id)
         .values(target_id=0)
     )
+
+
+def _keep_contracts(member: Member, now) -> list[dict]:
+    """Contract and payment records of the member's bookings go to retention storage (5 years)."""
+    bookings = db.session.scalars(
+        select(Booking).where(or_(Booking.customer_id == member.id, Booking.photographer_id == member.id))
+    ).all()
+    for booking in bookings:
+        side = "customer" if booking.customer_id == member.id else "photographer"
+        contract = {
+            "booking": booking.id,
+            "side": side,
+            "shoot_date": booking.shoot_date.isoformat(),
+            "status": booking.status,
+        }
+        keep("contract", member.email, contract, now)
+        keep(
+            "payment",
+            member.email,
+            {"booking": booking.id, "price": booking.price, "commission": booking.commission},
+            now,
+        )
+    if not bookings:
+        return []
+    until = {key: seoul_today(retain_until(key, now)).isoformat() for key in ("contract", "payment")}
+    return [{"category": key, "until": day} for key, day in until.items()]

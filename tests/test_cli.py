@@ -11,11 +11,14 @@ def test_demo_load_adds_bilingual_notices_once(app, runner):
     first = runner.invoke(args=["demo", "load"])
     assert (
         first.exit_code == 0
-        and "added 3 notices, 2 e-mails, 1 members, 6 posts, 3 photographers" in first.output
+        and "added 3 notices, 2 e-mails, 1 members, 6 posts, 3 photographers, 1 shoot requests"
+        in first.output
     )
     assert "member@usnaper.example / demo-member-password" in first.output
     second = runner.invoke(args=["demo", "load"])
-    assert "added 0 notices, 0 e-mails, 0 members, 0 posts, 0 photographers" in second.output
+    assert (
+        "added 0 notices, 0 e-mails, 0 members, 0 posts, 0 photographers, 0 shoot requests" in second.output
+    )
     with app.app_context():
         # Delivered on the spot to the console, even though a CLI command runs without debug.
         assert {row.status for row in db.session.scalars(select(OutboxMessage))} == {"sent"}

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import (
+    Ask,
     Comment,
     Member,
     ModerationAction,
@@ -29,6 +30,7 @@ from services.photographers import PRICE_MAX, PRICE_MIN, ProfileChange, profile_
 from services.posts import BODY_MAX, COMMENT_MAX, TITLE_MAX, add_comment, create_post
 from services.regions import REGION_CODES
 from services.reports import DETAILS_MAX, report
+from services.shoots import RequestDraft, file_request, send_asks
 from services.specialties import SPECIALTY_CODES
 from services.text import digest
 
@@ -84,8 +86,13 @@ FORMS = {
         "bio_en",
     ],
     "/en/photographers/me/blocked/add": ["day"],
+    # Shoots: a request by the fuzzing member; an answer to an ask the fuzzing photographer received.
+    "/ko/requests/new": ["region", "shoot_date", "time_window", "shoot_type", "people", "budget", "notes"],
+    "/en/asks/{ask}/answer": ["decision", "price", "message", "consent"],
     "/ko/photographers/me/blocked/remove": ["day"],
 }
+
+SHOOT_FORMS = {"/ko/requests/new", "/ko/photographers/me"}
 
 odd_text = st.one_of(
     st.text(max_size=40),
@@ -129,6 +136,15 @@ PROFILE_VALUES = {
     "regions": st.lists(valid_or_odd("jeju", "seoul", "busan"), max_size=4),
     "specialties": st.lists(valid_or_odd("wedding", "snap"), max_size=3),
     "languages": st.lists(valid_or_odd("ko", "en", "ja"), max_size=3),
+    "region": valid_or_odd("jeju", "seoul"),
+    "shoot_date": valid_or_odd((seoul_today() + timedelta(days=9)).isoformat(), seoul_today().isoformat()),
+    "time_window": valid_or_odd("morning", "flexible"),
+    "shoot_type": valid_or_odd("wedding", "snap"),
+    "people": valid_or_odd("2", "0", "51"),
+    "budget": valid_or_odd("200000", "200,000", "0"),
+    "decision": valid_or_odd("accept", "decline"),
+    "price": valid_or_odd("180000", "", "-1"),
+    "consent": valid_or_odd("y"),
     "day": valid_or_odd(
         (seoul_today() + timedelta(days=3)).isoformat(),
         (seoul_today() - timedelta(days=3)).isoformat(),
@@ -179,7 +195,25 @@ def writing(app, make_member):
     """
     state = {"count": 0}
 
+    def ask_for_fuzzer() -> int:
+        """A fresh ask from another member to the fuzzing member's photographer profile."""
+        if "customer" not in state:
+            state["customer"] = make_member(email="customer@example.com", name="고객")
+        with app.app_context():
+            fuzzer = find_member_by_email("fuzz@example.com")
+            profile = profile_of(fuzzer) or save_profile(
+                fuzzer, ProfileChange("퍼즈 작가", 100_000, ["jeju"], ["snap"])
+            )
+            customer = db.session.get(Member, state["customer"])
+            state["count"] += 1
+            day = seoul_today() + timedelta(days=10 + state["count"])
+            request = file_request(customer, RequestDraft("jeju", day, "morning", "snap", 2, 200_000))
+            send_asks(customer, request, [profile.id])
+            return db.session.scalar(select(Ask.id).where(Ask.request_id == request.id))
+
     def make(url: str) -> dict:
+        if "/asks/" in url:
+            return {"ask": ask_for_fuzzer()}
         if "/photographers/me/blocked" in url:
             with app.app_context():
                 fuzzer = find_member_by_email("fuzz@example.com")
@@ -272,6 +306,11 @@ def assert_records_whole() -> None:
         assert row.reason in MODERATION_REASONS and len(row.detail.get("note", "")) <= NOTE_MAX
     for member in db.session.scalars(select(Member).where(Member.posting_suspended_until.is_not(None))):
         assert ("suspend", "member", member.id) in logged
+    for ask in db.session.scalars(select(Ask)):
+        accepted = ask.status in ("accepted", "booked")
+        assert accepted == (ask.photographer_consent_at is not None) and (not accepted or ask.price > 0)
+        assert (ask.status in ("accepted", "declined", "booked")) == (ask.answered_at is not None)
+        assert len(ask.message) <= 1000
     for profile in db.session.scalars(select(PhotographerProfile)):
         assert PRICE_MIN <= profile.starting_price <= PRICE_MAX and profile.display_name.strip()
         assert profile.region_codes and set(profile.region_codes) <= REGION_CODES
@@ -284,9 +323,9 @@ def assert_records_whole() -> None:
 def test_odd_input_never_causes_a_500_or_a_half_written_record(app, member_client, writing, url, data):
     ids = writing(url)
     fields = FORMS[url]
-    strategies = board_values(ids) if ids else PROFILE_VALUES
+    strategies = board_values(ids) if "post" in ids else PROFILE_VALUES
     subsets = st.lists(st.sampled_from(fields), unique=True) if fields else st.just([])
-    if ids:  # every field now and then, or the steps after validation would seldom run
+    if ids or url in SHOOT_FORMS:  # every field now and then, or the steps after validation seldom run
         subsets = st.one_of(st.just(fields), subsets)
     chosen = data.draw(subsets)
     values = {name: data.draw(strategies.get(name, odd_text)) for name in chosen}

@@ -21,7 +21,7 @@ SAMPLE_ARGS = {
 LINKED_ARGS = {"boards.post": [{"slug": "free", "post_id": 1}], "photographers.profile": [{"profile_id": 1}]}
 # Blueprints whose pages are not for the public, and pages that need a token from an
 # e-mail or a checked password first (each tested on its own).
-NOT_PUBLIC = {"dev", "me", "moderation"}
+NOT_PUBLIC = {"dev", "me", "moderation", "shoots"}
 NEEDS_TOKEN = {"auth.verify", "auth.reset", "auth.restore"}
 SIGNED_IN_ONLY = {
     "boards.new_post",

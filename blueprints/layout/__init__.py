@@ -4,6 +4,7 @@ from datetime import datetime
 
 from flask import Blueprint
 from flask_babel import format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from services.authors import author_tag
@@ -63,3 +64,11 @@ def author_tag_global(author_id: int | None) -> str | None:
 bp.add_app_template_filter(region_label, "region_label")
 bp.add_app_template_filter(specialty_label, "specialty_label")
 bp.add_app_template_filter(language_label, "language_label")
+
+CONTACT_FIELD_LABELS = {"name": _l("full name"), "phone": _l("mobile phone"), "email": _l("e-mail address")}
+
+
+@bp.app_template_filter("contact_field_label")
+def contact_field_label(field: str) -> str:
+    """A provided contact field, named in the page's language."""
+    return str(CONTACT_FIELD_LABELS.get(field, field))

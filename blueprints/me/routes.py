@@ -18,6 +18,7 @@ from blueprints.me.forms import (
     WithdrawForm,
 )
 from blueprints.messages import message_for
+from services.bookings import provisions_about
 from services.clock import now_utc
 from services.field_crypto import decrypt_field
 from services.members import MembershipError
@@ -86,6 +87,7 @@ def overview():
         history=consent_history(member),
         sign_ins=recent_sign_ins(member),
         writing=my_writing(member),
+        provisions=provisions_about(member),
         form=form,
         consent_labels=CONSENT_LABELS,
         channel_labels=CHANNEL_LABELS,

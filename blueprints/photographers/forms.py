@@ -3,39 +3,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from blueprints.fields import CheckboxesField, WonField
 from services.directory import ORDERS
 from services.photographers import BIO_MAX, NAME_MAX
 from services.regions import REGIONS
 from services.specialties import SPECIALTIES, SPOKEN_LANGUAGES
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices, shown as a list of checkboxes; unknown values are refused by the service."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, validate_choice=False, **kwargs)
-
-
-class WonField(IntegerField):
-    """An amount in won: digits, with or without thousands separators."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            self.data = int(valuelist[0].replace(",", "").strip())
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Enter a price in won, digits only.")) from None
 
 
 def _choices(pairs) -> list[SelectChoice]:

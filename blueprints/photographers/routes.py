@@ -100,12 +100,13 @@ def edit():
             bio_en=form.bio_en.data or "",
         )
         try:
-            saved = save_profile(current_user, change)
+            save_profile(current_user, change)
         except ProfileError as error:
             _refused(form, error)
         else:
             flash(_l("Your photographer profile is saved."), "success")
-            return redirect(url_for("photographers.edit") + ("#portfolio" if saved else ""))
+            # A new photographer goes straight on to the portfolio.
+            return redirect(url_for("photographers.edit") + ("" if mine else "#portfolio"))
     return _editor(form, 400 if request.method == "POST" else 200)
 
 
