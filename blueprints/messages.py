@@ -98,6 +98,13 @@ SHOOT_MESSAGES = {
     ),
     "date_taken": _l("The photographer has just been booked for that day by someone else."),
     "not_found": _l("Not found."),
+    "illegal_step": _l("This booking has already ended, so that cannot be done."),
+    "reason_needed": _l("This cannot be empty."),
+    "too_early": _l("A shoot can be marked as done from its day on."),
+    "not_completed": _l("A shoot can be reviewed once it is done."),
+    "already_reviewed": _l("You have already reviewed this shoot."),
+    "stars_range": _l("Choose from 1 to 5 stars."),
+    "already_replied": _l("You have already replied to this review."),
 }
 
 

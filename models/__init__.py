@@ -17,7 +17,7 @@ from models.photographer import (
 )
 from models.policy import PolicyVersion
 from models.retention import RetentionRecord
-from models.shoot import Ask, Booking, ContactProvision, ShootRequest
+from models.shoot import Ask, Booking, ContactProvision, Review, ShootRequest
 from models.sign_in import SignInEvent
 from models.throttle import ThrottleCounter
 from models.withdrawal import WithdrawnAddress
@@ -44,6 +44,7 @@ __all__ = [
     "ProfileSpecialty",
     "Report",
     "RetentionRecord",
+    "Review",
     "ShootRequest",
     "SignInEvent",
     "TemporaryMeasure",

@@ -92,6 +92,32 @@ class Booking(db.Model):
     customer_consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     photographer_consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # How it ended: who cancelled and why, or when it was completed.
+    cancelled_by: Mapped[str | None] = mapped_column(String(16))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Review(db.Model):
+    """The customer's review of a completed booking (one each), and the photographer's one reply."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        CheckConstraint("stars BETWEEN 1 AND 5", name="stars"),
+        Index("ix_reviews_profile", "profile_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bookings.id", ondelete="SET NULL"), unique=True
+    )
+    profile_id: Mapped[int] = mapped_column(ForeignKey("photographer_profiles.id", ondelete="CASCADE"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    stars: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="")
+    reply: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ContactProvision(db.Model):

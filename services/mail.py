@@ -34,6 +34,7 @@ EMAIL_SUBJECTS = {
     "ask_received": _l("A shoot request for you on %(site)s"),
     "ask_answered": _l("A photographer answered your shoot request on %(site)s"),
     "booking_confirmed": _l("Your %(site)s booking is made"),
+    "booking_cancelled": _l("A %(site)s booking was cancelled"),
     "contact_corrected": _l("Contact details for your %(site)s booking were corrected"),
 }
 

@@ -23,7 +23,7 @@ from models.photographer import (
     ProfileRegion,
     ProfileSpecialty,
 )
-from models.shoot import Booking, ContactProvision, ShootRequest
+from models.shoot import Booking, ContactProvision, Review, ShootRequest
 from models.sign_in import SignInEvent
 from services.field_crypto import decrypt_field
 
@@ -124,6 +124,15 @@ REGISTRY = (
     PersonalField("bookings", "customer_consent_at", "contract"),
     PersonalField("bookings", "photographer_consent_at", "contract"),
     PersonalField("bookings", "created_at", "contract"),
+    PersonalField("bookings", "cancelled_by", "contract"),
+    PersonalField("bookings", "cancel_reason", "contract"),
+    PersonalField("bookings", "ended_at", "contract"),
+    # A customer's review is published without their name; it stays, unlinked, after a withdrawal.
+    PersonalField("reviews", "stars", "reviews"),
+    PersonalField("reviews", "text", "reviews"),
+    PersonalField("reviews", "created_at", "reviews"),
+    PersonalField("reviews", "reply", "reviews", exported=False),  # the photographer's words
+    PersonalField("reviews", "replied_at", "reviews", exported=False),
     PersonalField("contact_provisions", "fields", "provision"),
     PersonalField("contact_provisions", "basis", "provision"),
     PersonalField("contact_provisions", "provided_at", "provision"),
@@ -210,6 +219,7 @@ NOT_PERSONAL = {
     },
     "bookings": {"id", "request_id", "ask_id", "customer_id", "profile_id", "photographer_id"},
     "contact_provisions": {"id", "booking_id", "owner_id", "recipient_id"},
+    "reviews": {"id", "booking_id", "profile_id", "customer_id"},
     "notices": {"id", "title_ko", "title_en", "body_ko", "body_en", "published_at"},
     "policy_versions": {
         "id",
@@ -256,6 +266,7 @@ OWNERSHIP = {
         lambda member: or_(Booking.customer_id == member.id, Booking.photographer_id == member.id),
     ),
     "contact_provisions": (ContactProvision, lambda member: ContactProvision.owner_id == member.id),
+    "reviews": (Review, lambda member: Review.customer_id == member.id),
 }
 
 

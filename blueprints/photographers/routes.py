@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from blueprints.messages import profile_message
 from blueprints.photographers import bp, media_bp
 from blueprints.photographers.forms import ButtonForm, DayForm, DirectoryForm, PhotoForm, ProfileForm
+from services.booking_states import reviews_of
 from services.directory import Filters, public_profile, search
 from services.photographers import (
     ProfileChange,
@@ -64,6 +65,7 @@ def profile(profile_id: int):
         profile=shown,
         photos=portfolio(shown),
         blocked=blocked_days(shown),
+        reviews=reviews_of(shown),
     )
 
 

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from blueprints.fields import WonField
+from services.booking_states import REASON_MAX, REVIEW_MAX
 from services.regions import REGIONS
 from services.shoots import MESSAGE_MAX, NOTES_MAX
 from services.specialties import SPECIALTIES
@@ -76,4 +77,49 @@ class ConfirmForm(FlaskForm):
 
     consent = BooleanField(
         _l("I agree that my name and contact details are given to this photographer for this shoot")
+    )
+
+
+class CancelForm(FlaskForm):
+    """Why the booking is cancelled (the other side reads it)."""
+
+    reason = TextAreaField(
+        _l("Why you cancel"),
+        validators=[
+            DataRequired(message=_l("Say why you cancel.")),
+            Length(max=REASON_MAX, message=_l("Use at most %(most)d characters.", most=REASON_MAX)),
+        ],
+    )
+
+
+class ButtonForm(FlaskForm):
+    """A one-button form (the shoot is done)."""
+
+
+class ReviewForm(FlaskForm):
+    """The customer's stars and words."""
+
+    stars = SelectField(
+        _l("Stars"),
+        choices=[SelectChoice(str(n), "★" * n) for n in range(5, 0, -1)],
+        validators=[DataRequired(message=_l("Choose from 1 to 5 stars."))],
+    )
+    text = TextAreaField(
+        _l("Your review"),
+        validators=[
+            Optional(),
+            Length(max=REVIEW_MAX, message=_l("Use at most %(most)d characters.", most=REVIEW_MAX)),
+        ],
+    )
+
+
+class ReplyForm(FlaskForm):
+    """The photographer's one reply to a review."""
+
+    text = TextAreaField(
+        _l("Your reply"),
+        validators=[
+            DataRequired(message=_l("This cannot be empty.")),
+            Length(max=REVIEW_MAX, message=_l("Use at most %(most)d characters.", most=REVIEW_MAX)),
+        ],
     )

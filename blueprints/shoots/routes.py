@@ -6,8 +6,20 @@ from flask_login import current_user, login_required
 
 from blueprints.messages import shoot_message
 from blueprints.shoots import bp
-from blueprints.shoots.forms import TIME_WINDOW_LABELS, AnswerForm, AskForm, ConfirmForm, RequestForm
+from blueprints.shoots.forms import (
+    TIME_WINDOW_LABELS,
+    AnswerForm,
+    AskForm,
+    ButtonForm,
+    CancelForm,
+    ConfirmForm,
+    ReplyForm,
+    RequestForm,
+    ReviewForm,
+)
+from services.booking_states import calendar, cancel, complete, earnings, reply, review, review_of, reviews_of
 from services.bookings import booking_for, confirm, counterpart_contacts, my_bookings
+from services.clock import seoul_today
 from services.matching import rank
 from services.photographers import profile_of
 from services.shoots import (
@@ -173,10 +185,101 @@ def answer(ask_id: int):
 @bp.get("/bookings/<int:booking_id>")
 @login_required
 def show_booking(booking_id: int):
-    """A booking: the shoot, the price, and the other side's contact details."""
+    """A booking: the shoot, the price, the other side's contact details, and what can be done next."""
     booking = booking_for(current_user, booking_id)
     if booking is None:
         abort(404)
     return render_template(
-        "shoots/booking.html", booking=booking, contacts=counterpart_contacts(current_user, booking)
+        "shoots/booking.html",
+        booking=booking,
+        contacts=counterpart_contacts(current_user, booking),
+        review=review_of(booking),
+        due=booking.shoot_date <= seoul_today(),
+        cancel_form=CancelForm(),
+        button_form=ButtonForm(),
+        review_form=ReviewForm(),
+        reply_form=ReplyForm(),
+    )
+
+
+def _booking_or_404(booking_id: int):
+    booking = booking_for(current_user, booking_id)
+    if booking is None:
+        abort(404)
+    return booking
+
+
+def _step(form, call, done) -> None:
+    """Validate a booking form and take its step, flashing what happened."""
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(errors[0], "error")
+        return
+    try:
+        call(form)
+    except ShootError as error:
+        flash(shoot_message(error), "error")
+    else:
+        flash(done, "success")
+
+
+@bp.post("/bookings/<int:booking_id>/cancel")
+@login_required
+def cancel_booking(booking_id: int):
+    """Cancel a confirmed booking, saying why."""
+    booking = _booking_or_404(booking_id)
+    _step(
+        CancelForm(), lambda f: cancel(current_user, booking, f.reason.data), _l("The booking is cancelled.")
+    )
+    return redirect(url_for("shoots.show_booking", booking_id=booking_id))
+
+
+@bp.post("/bookings/<int:booking_id>/complete")
+@login_required
+def complete_booking(booking_id: int):
+    """Mark the shoot as done."""
+    booking = _booking_or_404(booking_id)
+    _step(ButtonForm(), lambda f: complete(current_user, booking), _l("The shoot is marked as done."))
+    return redirect(url_for("shoots.show_booking", booking_id=booking_id))
+
+
+@bp.post("/bookings/<int:booking_id>/review")
+@login_required
+def review_booking(booking_id: int):
+    """The customer reviews the shoot."""
+    booking = _booking_or_404(booking_id)
+    _step(
+        ReviewForm(),
+        lambda f: review(current_user, booking, int(f.stars.data), f.text.data),
+        _l("Thank you for your review."),
+    )
+    return redirect(url_for("shoots.show_booking", booking_id=booking_id))
+
+
+@bp.post("/reviews/<int:review_id>/reply")
+@login_required
+def reply_review(review_id: int):
+    """The photographer replies to a review, once."""
+    form = ReplyForm()
+    _step(form, lambda f: reply(current_user, review_id, f.text.data), _l("Your reply is published."))
+    return redirect(request.referrer or url_for("shoots.dashboard"))
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard():
+    """A photographer's asks, bookings, calendar and earnings by month."""
+    mine = profile_of(current_user)
+    if mine is None:
+        return redirect(url_for("photographers.edit"))
+    return render_template(
+        "shoots/dashboard.html",
+        profile=mine,
+        asks=inbox(mine)[:10],
+        bookings=my_bookings(current_user),
+        calendar=calendar(mine),
+        earnings=earnings(mine),
+        reviews=reviews_of(mine),
+        reply_form=ReplyForm(),
+        windows=TIME_WINDOW_LABELS,
     )
