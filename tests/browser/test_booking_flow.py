@@ -198,3 +198,69 @@ def test_a_customer_books_a_photographer_and_contacts_cross_only_on_confirmation
             )
         }
     assert given == {customer_email: ["email", "name", "phone"], photographer_email: ["email", "name"]}
+
+    # 5. The shoot's day comes; the photographer marks it done and the customer reviews it.
+    with app.app_context():
+        from models.shoot import Booking
+
+        db.session.get(Booking, booking_id).shoot_date = seoul_today()
+        db.session.commit()
+    page.goto(booking_url)
+    page.get_by_role("button", name="촬영을 마쳤습니다").click()
+    expect(page.locator(".flashes")).to_contain_text("촬영을 완료로 표시했습니다")
+    sign_out(page)
+    sign_in(page, base, customer_email)
+    page.goto(booking_url)
+    page.get_by_label("별점", exact=True).select_option("5")
+    page.get_by_label("후기", exact=True).fill("바람 부는 날에도 자연스럽게 찍어 주셨어요.")
+    page.get_by_role("button", name="후기 올리기").click()
+    expect(page.locator(".flashes")).to_contain_text("후기를 남겨 주셔서 고맙습니다")
+    page.goto(booking_url)
+    screenshot(page, "booking-reviewed-ko")
+    page.get_by_role("link", name="내 촬영").click()
+    sign_out(page)
+    page.goto(base + "/ko/photographers/")
+    page.get_by_text(display_name).first.click()
+    expect(page.locator("main")).to_contain_text("바람 부는 날에도 자연스럽게 찍어 주셨어요.")
+    expect(page.locator("main")).not_to_contain_text(customer_name)
+
+
+def test_in_english_the_demo_member_confirms_the_accepted_request_and_reviews_it(
+    live_server, open_page, screenshot
+):
+    """The demo member's accepted Jeju request, confirmed and reviewed through the English pages."""
+    from services.demo_accounts import DEMO_MEMBER, DEMO_PHOTOGRAPHER
+
+    base, app = live_server["url"], live_server["app"]
+    page = open_page("en-US")
+    page.goto(base + "/en/signin")
+    page.get_by_label("E-mail", exact=True).fill(DEMO_MEMBER["email"])
+    page.get_by_label("Password", exact=True).fill(DEMO_MEMBER["password"])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/signin" not in url)
+    page.goto(base + "/en/requests/")
+    page.locator("main ul").last.get_by_role("link").first.click()
+    accepted = page.locator("ul.asks li.ask").first
+    expect(accepted).to_contain_text("accepted for 180,000 won")
+    screenshot(page, "booking-request-en")
+    accepted.get_by_label(
+        "I agree that my name and contact details are given to this photographer for this shoot"
+    ).check()
+    accepted.get_by_role("button", name="Confirm this booking").click()
+    expect(page.locator(".flashes")).to_contain_text("Booked.")
+    expect(page.locator("dl.contacts")).to_contain_text(DEMO_PHOTOGRAPHER["email"])
+    booking_id = int(page.url.rsplit("/", 1)[1])
+    with app.app_context():
+        from models.shoot import Booking
+
+        db.session.get(Booking, booking_id).shoot_date = seoul_today()
+        db.session.commit()
+    page.reload()
+    page.get_by_role("button", name="The shoot is done").click()
+    expect(page.locator(".flashes")).to_contain_text("marked as done")
+    page.get_by_label("Stars", exact=True).select_option("4")
+    page.get_by_label("Your review", exact=True).fill("Sunrise on the crater was worth the early start.")
+    page.get_by_role("button", name="Publish my review").click()
+    expect(page.locator(".flashes")).to_contain_text("Thank you for your review.")
+    page.reload()
+    screenshot(page, "booking-reviewed-en")
