@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
@@ -44,6 +44,15 @@ class TemporaryMeasure(db.Model):
         Index("ix_temporary_measures_open", "decided_at", "ends_at"),
         Index("ix_temporary_measures_target", "target_kind", "target_id"),
         Index("ix_temporary_measures_claimant", "claimant_id"),
+        # At most one undecided measure per post or comment, whatever claims race each other.
+        Index(
+            "uq_temporary_measures_open",
+            "target_kind",
+            "target_id",
+            unique=True,
+            sqlite_where=text("decided_at IS NULL"),
+            postgresql_where=text("decided_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

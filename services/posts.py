@@ -201,23 +201,45 @@ def delete_comment(author: Member, comment: Comment) -> None:
 
 
 def remove_comment(comment: Comment) -> None:
-    """Delete a comment and keep its post's count right (the caller commits)."""
+    """Delete a comment and keep its post's count right, even when two requests delete it at once."""
     _settle("comment", [comment.id])
-    if comment.status == "published":
+    post_id = comment.post_id
+    # The count follows what the DELETE found in the database, not what this request had loaded.
+    gone = db.session.execute(
+        delete(Comment).where(Comment.id == comment.id).returning(Comment.status),
+        execution_options={"synchronize_session": "fetch"},
+    ).scalar()
+    if gone == "published":
         db.session.execute(
-            update(Post).where(Post.id == comment.post_id).values(comment_count=Post.comment_count - 1)
+            update(Post).where(Post.id == post_id).values(comment_count=Post.comment_count - 1)
         )
-    db.session.delete(comment)
 
 
 def set_status(content: Post | Comment, status: str, reason: str | None) -> None:
-    """Move content in or out of sight, keeping the post's comment count right (caller commits)."""
-    if isinstance(content, Comment) and (content.status == "published") != (status == "published"):
+    """Move content in or out of sight, keeping the post's comment count right (caller commits).
+
+    The UPDATE names the status this request saw; if another request changed it
+    meanwhile, the row is read again and the move decided on what is there now,
+    so two moderators acting at once never count a comment twice.
+    """
+    model, seen = type(content), content.status
+    moved = db.session.execute(
+        update(model)
+        .where(model.id == content.id, model.status == seen)
+        .values(status=status, status_reason=reason)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not moved:
+        db.session.refresh(content)
+        if content.status != seen:
+            set_status(content, status, reason)
+        return
+    content.status, content.status_reason = status, reason
+    if isinstance(content, Comment) and (seen == "published") != (status == "published"):
         step = 1 if status == "published" else -1
         db.session.execute(
             update(Post).where(Post.id == content.post_id).values(comment_count=Post.comment_count + step)
         )
-    content.status, content.status_reason = status, reason
 
 
 def _require_author(member: Member, content: Post | Comment) -> None:

@@ -26,6 +26,7 @@ from services.posts import PostingError, set_status
 from services.text import normalise
 
 MEASURE_REASONS = ("defamation", "privacy")
+_REPORT_FIELDS = ("target_kind", "target_id", "reporter_id", "reason", "details", "created_at")
 DETAILS_MAX = 1_000
 
 
@@ -103,7 +104,15 @@ def report(reporter: Member, content: Post | Comment, reason: str, details: str 
         set_status(content, "hidden", "reports")
         record_action("auto_hide", content.kind, content.id, content.author_id, "reports")
         tell_author(content, "auto_hide")
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another claim opened the measure at the same moment (one open measure per target):
+        # this report still counts, the measure is the other one's.
+        db.session.rollback()
+        row = Report(**{key: getattr(row, key) for key in _REPORT_FIELDS})
+        db.session.add(row)
+        db.session.commit()
     throttle.record_failure("report", str(reporter.id), timedelta(hours=1), now)
     return row
 

@@ -435,3 +435,33 @@ def test_the_moderators_note_reaches_the_author(app, sign_in, post_id):
         mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.template == "moderation_notice"))
         text = build_message(mail).get_body(preferencelist=("plain",)).get_content()
     assert "실명 삭제 바람" in text
+
+
+def test_two_moderators_acting_at_once_never_count_a_comment_twice(app, sign_in, post_id):
+    from services.posts import remove_comment, set_status
+
+    reader = sign_in("reader1@example.com")
+    for body in ("숨길 댓글", "지울 댓글"):
+        reader.post(f"/ko/boards/free/{post_id}/comments", data={"body": body})
+    with app.app_context():
+        hide_id, delete_id = db.session.scalars(select(Comment.id).order_by(Comment.id)).all()
+        assert db.session.get(Post, post_id).comment_count == 2
+
+    def step(comment_id: int) -> None:
+        comment = db.session.get(Comment, comment_id)
+        set_status(comment, "hidden", "moderator") if comment_id == hide_id else remove_comment(comment)
+
+    for comment_id in (hide_id, delete_id):
+        with app.app_context():  # the first moderator's request has loaded the published comment...
+            seen = db.session.get(Comment, comment_id)
+            assert seen.status == "published"
+            with app.app_context():  # ...when a second moderator's request takes the same step first
+                step(comment_id)
+                db.session.commit()
+            set_status(seen, "hidden", "moderator") if comment_id == hide_id else remove_comment(seen)
+            db.session.commit()
+    with app.app_context():
+        assert db.session.get(Post, post_id).comment_count == 0
+        assert (
+            db.session.get(Comment, delete_id) is None and db.session.get(Comment, hide_id).status == "hidden"
+        )

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from extensions import db
 from models import ModerationAction, OutboxMessage, Post, Report, TemporaryMeasure
@@ -138,3 +138,21 @@ def test_comments_can_be_reported_and_blinded_too(app, client, sign_in, post_id)
     assert "누군가의 주소" not in page and "임시조치(블라인드)되어 있습니다" in page
     with app.app_context():
         assert db.session.get(Post, post_id).comment_count == 0
+
+
+def test_two_claims_at_the_same_moment_open_one_measure_and_both_count(
+    app, board_people, sign_in, post_id, monkeypatch
+):
+    from models import Member
+    from services import reports
+
+    with app.app_context():
+        stale = db.session.get(Post, post_id)  # the second claim's request loaded the post first...
+        assert stale.status == "published"
+        report(sign_in("reader1@example.com"), post_id, reason="defamation")  # ...then the first one won
+        monkeypatch.setattr(reports, "open_measure", lambda content: None)  # checked before that commit
+        reports.report(db.session.get(Member, board_people["reader2"]), stale, "privacy")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(TemporaryMeasure)) == 1
+        assert db.session.scalar(select(func.count()).select_from(Report)) == 2
+        assert db.session.get(Post, post_id).status == "blinded"
