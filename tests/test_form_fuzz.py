@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from extensions import db
 from models import (
     Ask,
+    Booking,
     Comment,
     Member,
     ModerationAction,
@@ -18,11 +19,14 @@ from models import (
     PhotographerProfile,
     Post,
     Report,
+    Review,
     TemporaryMeasure,
 )
 from models.board import CONTENT_STATUSES
 from models.moderation import REPORT_REASONS
 from services.boards import board_by_slug, sync_boards
+from services.booking_states import complete, review
+from services.bookings import confirm
 from services.clock import now_utc, seoul_today
 from services.members import SignupRequest, find_member_by_email, sign_up
 from services.moderation import MODERATION_REASONS, NOTE_MAX, SUSPENSION_DAYS
@@ -30,7 +34,7 @@ from services.photographers import PRICE_MAX, PRICE_MIN, ProfileChange, profile_
 from services.posts import BODY_MAX, COMMENT_MAX, TITLE_MAX, add_comment, create_post
 from services.regions import REGION_CODES
 from services.reports import DETAILS_MAX, report
-from services.shoots import RequestDraft, file_request, send_asks
+from services.shoots import RequestDraft, answer_ask, file_request, send_asks
 from services.specialties import SPECIALTY_CODES
 from services.text import digest
 
@@ -89,6 +93,10 @@ FORMS = {
     # Shoots: a request by the fuzzing member; an answer to an ask the fuzzing photographer received.
     "/ko/requests/new": ["region", "shoot_date", "time_window", "shoot_type", "people", "budget", "notes"],
     "/en/asks/{ask}/answer": ["decision", "price", "message", "consent"],
+    # After the booking: the fuzzing member cancels or reviews their booking, or replies to a review.
+    "/en/bookings/{booking}/cancel": ["reason"],
+    "/ko/bookings/{booking}/review": ["stars", "text"],
+    "/en/reviews/{review}/reply": ["text"],
     "/ko/photographers/me/blocked/remove": ["day"],
 }
 
@@ -143,6 +151,7 @@ PROFILE_VALUES = {
     "people": valid_or_odd("2", "0", "51"),
     "budget": valid_or_odd("200000", "200,000", "0"),
     "decision": valid_or_odd("accept", "decline"),
+    "stars": valid_or_odd("1", "5", "0", "6"),
     "price": valid_or_odd("180000", "", "-1"),
     "consent": valid_or_odd("y"),
     "day": valid_or_odd(
@@ -211,9 +220,42 @@ def writing(app, make_member):
             send_asks(customer, request, [profile.id])
             return db.session.scalar(select(Ask.id).where(Ask.request_id == request.id))
 
+    def booking_for_fuzzer(completed: bool, fuzzer_shoots: bool) -> dict:
+        """A fresh booking with the fuzzing member as customer (or, for replies, as the photographer)."""
+        if "customer" not in state:
+            state["customer"] = make_member(email="customer@example.com", name="고객")
+        if "snapper" not in state:
+            state["snapper"] = make_member(email="snapper@example.com", name="작가")
+        with app.app_context():
+            fuzzer = find_member_by_email("fuzz@example.com")
+            if fuzzer_shoots:
+                photographer, customer = fuzzer, db.session.get(Member, state["customer"])
+            else:
+                photographer, customer = db.session.get(Member, state["snapper"]), fuzzer
+            profile = profile_of(photographer) or save_profile(
+                photographer, ProfileChange("작가", 100_000, ["jeju"], ["snap"])
+            )
+            state["count"] += 1
+            day = seoul_today() + timedelta(days=10 + state["count"])
+            request = file_request(customer, RequestDraft("jeju", day, "morning", "snap", 2, 200_000))
+            send_asks(customer, request, [profile.id])
+            ask_id = db.session.scalar(select(Ask.id).where(Ask.request_id == request.id))
+            answer_ask(profile, ask_id, True, None, "", True)
+            booking = confirm(customer, ask_id, True)
+            ids = {"booking": booking.id}
+            if completed:
+                booking.shoot_date = seoul_today()
+                db.session.commit()
+                complete(customer, booking)
+                if fuzzer_shoots:
+                    ids["review"] = review(customer, booking, 4, "좋았어요").id
+            return ids
+
     def make(url: str) -> dict:
         if "/asks/" in url:
             return {"ask": ask_for_fuzzer()}
+        if "/bookings/" in url or "/reviews/" in url:
+            return booking_for_fuzzer(completed="/cancel" not in url, fuzzer_shoots="/reviews/" in url)
         if "/photographers/me/blocked" in url:
             with app.app_context():
                 fuzzer = find_member_by_email("fuzz@example.com")
@@ -311,6 +353,12 @@ def assert_records_whole() -> None:
         assert accepted == (ask.photographer_consent_at is not None) and (not accepted or ask.price > 0)
         assert (ask.status in ("accepted", "declined", "booked")) == (ask.answered_at is not None)
         assert len(ask.message) <= 1000
+    for row in db.session.scalars(select(Review)):
+        assert 1 <= row.stars <= 5 and len(row.text) <= 2_000 and (row.reply is None or row.reply.strip())
+    for booking in db.session.scalars(select(Booking)):
+        assert booking.status in ("confirmed", "cancelled", "completed")
+        assert (booking.status == "cancelled") == bool(booking.cancel_reason)
+        assert (booking.status == "confirmed") == (booking.ended_at is None)
     for profile in db.session.scalars(select(PhotographerProfile)):
         assert PRICE_MIN <= profile.starting_price <= PRICE_MAX and profile.display_name.strip()
         assert profile.region_codes and set(profile.region_codes) <= REGION_CODES
