@@ -1,11 +1,15 @@
-"""Visitor-facing wording of the membership rules' refusals, shared by the auth and My info pages."""
+"""Member-facing wording of every rule's refusals, and the one way views show them on a form."""
 
+from datetime import datetime
+
+from flask import flash
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
 from services.members import MembershipError
 from services.photographers import ProfileError
 from services.posts import PostingError
+from services.rules import RuleError
 from services.shoots import ShootError
 
 MESSAGES = {
@@ -49,14 +53,6 @@ POSTING_MESSAGES = {
 }
 
 
-def posting_message(error: PostingError) -> str:
-    """The member-facing message for a refused post, comment, report or moderation step."""
-    values = dict(error.values)
-    if "until" in values:
-        values["until"] = format_datetime(values["until"], "short")
-    return str(POSTING_MESSAGES[error.code]) % values if values else str(POSTING_MESSAGES[error.code])
-
-
 PROFILE_MESSAGES = {
     "empty": _l("This cannot be empty."),
     "too_long": _l("Use at most %(most)d characters."),
@@ -70,16 +66,6 @@ PROFILE_MESSAGES = {
     "too_large": _l("Photos can be at most %(most)d MB."),
     "too_many_pixels": _l("That photo has too many pixels. Please send a smaller one."),
 }
-
-
-def profile_message(error: ProfileError) -> str:
-    """The photographer-facing message for a refused profile change or upload."""
-    values = dict(error.values)
-    for key in ("low", "high"):
-        if key in values:
-            values[key] = f"{values[key]:,}"
-    message = str(PROFILE_MESSAGES[error.code])
-    return message % values if values else message
 
 
 SHOOT_MESSAGES = {
@@ -107,8 +93,34 @@ SHOOT_MESSAGES = {
     "already_replied": _l("You have already replied to this review."),
 }
 
+# Each feature's refusals, worded once; the error's class says which table to read.
+_TABLES = ((PostingError, POSTING_MESSAGES), (ProfileError, PROFILE_MESSAGES), (ShootError, SHOOT_MESSAGES))
 
-def shoot_message(error: ShootError) -> str:
-    """The member-facing message for a refused request, ask, answer or booking."""
-    message = str(SHOOT_MESSAGES[error.code])
-    return message % error.values if "%(" in message else message
+
+def refusal_message(error: RuleError) -> str:
+    """The member-facing message for a refused post, moderation step, profile change or booking step."""
+    table = next(messages for kind, messages in _TABLES if isinstance(error, kind))
+    values = {}
+    for key, value in error.values.items():
+        if isinstance(value, datetime):
+            value = format_datetime(value, "short")
+        elif isinstance(value, int) and key in ("low", "high"):
+            value = f"{value:,}"
+        values[key] = value
+    message = str(table[error.code])
+    return message % values if "%(" in message else message
+
+
+def show_refusal(form, error: RuleError) -> None:
+    """Show a refusal on the form field it concerns, or above the form."""
+    target = getattr(form, error.field, None) if error.field else None
+    if target is not None:
+        target.errors = [*target.errors, refusal_message(error)]
+    else:
+        form.form_errors.append(refusal_message(error))
+
+
+def flash_form_errors(form) -> None:
+    """Flash the first problem of each field, for forms posted from a page that does not show them."""
+    for errors in form.errors.values():
+        flash(errors[0], "error")

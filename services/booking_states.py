@@ -19,8 +19,8 @@ from models.shoot import Booking, Review
 from services.clock import now_utc, seoul_today
 from services.outbox import queue_email
 from services.personal_access import is_frozen
-from services.posts import valid_id
 from services.retention_store import keep
+from services.rules import valid_id
 from services.shoots import ShootError
 from services.text import normalise
 

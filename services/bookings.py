@@ -22,7 +22,7 @@ from models.shoot import Ask, Booking, ContactProvision, ShootRequest
 from services.clock import now_utc, seoul_today
 from services.outbox import queue_email
 from services.personal_access import FrozenField, is_frozen, personal_value
-from services.posts import valid_id
+from services.rules import valid_id
 from services.shoots import ShootError
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from models.photographer import (
     ProfileRegion,
     ProfileSpecialty,
 )
-from services.posts import valid_id
+from services.rules import valid_id
 
 ORDERS = ("rating", "price", "newest")
 _CURSOR = re.compile(r"^(-?\d{1,12}(?:\.\d{1,17})?)_(\d{1,10})$")

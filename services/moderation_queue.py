@@ -11,7 +11,8 @@ from models.board import Comment, Post
 from models.member import Member
 from models.moderation import ModerationAction, Report, TemporaryMeasure
 from services.clock import now_utc
-from services.posts import find_content, valid_id
+from services.posts import find_content
+from services.rules import valid_id
 
 SECTION_SIZE = 50
 # The order moderators work through: spam held on arrival first, objections last.

@@ -19,6 +19,7 @@ from models.photographer import (
 from services import photos
 from services.clock import now_utc, seoul_today
 from services.regions import REGION_CODES
+from services.rules import RuleError
 from services.specialties import SPECIALTY_CODES, SPOKEN_CODES
 from services.text import normalise, single_line
 
@@ -30,12 +31,8 @@ PORTFOLIO_MAX = 30
 BLOCKED_DAYS_AHEAD = 730
 
 
-class ProfileError(Exception):
-    """A rule refused a profile change; code names which, field the form field, values fill the message."""
-
-    def __init__(self, code: str, field: str | None = None, **values):
-        super().__init__(code)
-        self.code, self.field, self.values = code, field, values
+class ProfileError(RuleError):
+    """A rule refused a profile change or upload."""
 
 
 @dataclass

@@ -14,21 +14,17 @@ from models.moderation import ModerationAction, Report, TemporaryMeasure
 from services import throttle
 from services.clock import now_utc
 from services.moderation_log import record_action
+from services.rules import RuleError, valid_id
 from services.spam import spam_rules_hit
 from services.text import digest, normalise, single_line
 
 log = logging.getLogger(__name__)
 
 TITLE_MAX, BODY_MAX, COMMENT_MAX = 200, 10_000, 2_000
-MAX_ID = 2**31 - 1
 
 
-class PostingError(Exception):
-    """A rule refused the writing; code names which, field the form field, values fill the message."""
-
-    def __init__(self, code: str, field: str | None = None, **values):
-        super().__init__(code)
-        self.code, self.field, self.values = code, field, values
+class PostingError(RuleError):
+    """A rule refused the writing."""
 
 
 def posting_suspended_until(member: Member, now: datetime | None = None) -> datetime | None:
@@ -259,11 +255,6 @@ def can_read(content: Post | Comment, viewer: Member | None) -> bool:
 def can_open(post: Post, viewer: Member | None) -> bool:
     """Whether the viewer may open the post's page at all (a blinded post shows a notice)."""
     return post.status in ("published", "blinded") or can_read(post, viewer)
-
-
-def valid_id(value: int | None) -> bool:
-    """Whether a number from a URL can be a row id at all (ids are 32-bit on PostgreSQL)."""
-    return value is not None and 0 < value <= MAX_ID
 
 
 def find_content(kind: str, content_id: int) -> Post | Comment | None:

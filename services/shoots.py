@@ -14,8 +14,8 @@ from models.shoot import TIME_WINDOWS, Ask, ShootRequest
 from services.clock import now_utc, seoul_today
 from services.outbox import queue_email
 from services.personal_access import is_frozen
-from services.posts import valid_id
 from services.regions import REGION_CODES
+from services.rules import RuleError, valid_id
 from services.specialties import SPECIALTY_CODES
 from services.text import normalise
 
@@ -27,12 +27,8 @@ ASKS_AT_ONCE = 10
 DAYS_AHEAD = 730
 
 
-class ShootError(Exception):
-    """A rule refused a request, ask or answer; code names which, field the form field."""
-
-    def __init__(self, code: str, field: str | None = None, **values):
-        super().__init__(code)
-        self.code, self.field, self.values = code, field, values
+class ShootError(RuleError):
+    """A rule refused a request, ask, answer or booking."""
 
 
 @dataclass

@@ -13,7 +13,7 @@ from blueprints.boards.forms import (
     PostForm,
     ReportForm,
 )
-from blueprints.messages import posting_message
+from blueprints.messages import refusal_message, show_refusal
 from services.boards import all_boards, board_by_slug, comment_page, post_page
 from services.posts import (
     PostingError,
@@ -28,9 +28,9 @@ from services.posts import (
     find_content,
     post_of,
     posting_suspended_until,
-    valid_id,
 )
 from services.reports import has_reported, object_to_measure, open_measure, open_measures, report
+from services.rules import valid_id
 
 HELD = _l("Thank you. Your writing is held for a moderator to check before it appears.")
 
@@ -55,15 +55,6 @@ def _own_or_404(kind: str, content_id: int):
     if content is None or content.author_id != current_user.id:
         abort(404)
     return content
-
-
-def _refused(form, error: PostingError) -> None:
-    """Show a refusal on its field, or above the form."""
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = [*target.errors, posting_message(error)]
-    else:
-        form.form_errors.append(posting_message(error))
 
 
 def _cursor(name: str) -> int | None:
@@ -96,7 +87,7 @@ def new_post(slug: str):
         try:
             post = create_post(current_user, board, form.title.data, form.body.data)
         except PostingError as error:
-            _refused(form, error)
+            show_refusal(form, error)
             status = 429 if error.code == "rate_limited" else 400
         else:
             if post.status == "held":
@@ -147,7 +138,7 @@ def edit(slug: str, post_id: int):
         try:
             edit_post(current_user, post, form.title.data, form.body.data)
         except PostingError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             flash(HELD if post.status == "held" else _l("Your post is saved."), "success")
             return redirect(url_for("boards.post", slug=slug, post_id=post.id))
@@ -178,7 +169,7 @@ def comment(slug: str, post_id: int):
         try:
             added = add_comment(current_user, post, form.body.data)
         except PostingError as error:
-            flash(posting_message(error), "error")
+            flash(refusal_message(error), "error")
         else:
             flash(HELD if added.status == "held" else _l("Your comment is posted."), "success")
     else:
@@ -200,7 +191,7 @@ def edit_comment_view(comment_id: int):
         try:
             edit_comment(current_user, comment, form.body.data)
         except PostingError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             flash(_l("Your comment is saved."), "success")
             return redirect(url_for("boards.post", slug=post.board.slug, post_id=post.id) + "#comments")
@@ -243,7 +234,7 @@ def report_view(kind: str, target_id: int):
         try:
             report(current_user, content, form.reason.data, form.details.data)
         except PostingError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             flash(_l("Thank you. Your report is with the moderators."), "success")
             # A post the report just hid is no longer there to go back to.
@@ -273,7 +264,7 @@ def objection(kind: str, target_id: int):
         try:
             object_to_measure(current_user, content, form.objection.data)
         except PostingError as error:
-            flash(posting_message(error), "error")
+            flash(refusal_message(error), "error")
         else:
             flash(_l("Your objection is with the moderators. We will e-mail you their decision."), "success")
     else:

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blueprints.access import staff_required
-from blueprints.messages import posting_message
+from blueprints.messages import flash_form_errors, refusal_message
 from blueprints.moderation import bp
 from blueprints.moderation.forms import (
     BulkDeleteForm,
@@ -25,8 +25,9 @@ from services.moderation_queue import (
     reports_on,
     suspended_members,
 )
-from services.posts import PostingError, find_content, post_of, valid_id
+from services.posts import PostingError, find_content, post_of
 from services.reports import open_measure
+from services.rules import valid_id
 
 ACTIONS = {
     "dismiss": moderation.dismiss_reports,
@@ -50,11 +51,6 @@ def _content_or_404(kind: str, target_id: int):
     if content is None:
         abort(404)
     return content
-
-
-def _flash_form_errors(form) -> None:
-    for errors in form.errors.values():
-        flash(errors[0], "error")
 
 
 @bp.get("/")
@@ -94,12 +90,12 @@ def item(kind: str, target_id: int):
 def _run(form, step: str, call) -> bool:
     """Validate a moderator's form and take one step, flashing what happened; True when it was taken."""
     if not form.validate_on_submit():
-        _flash_form_errors(form)
+        flash_form_errors(form)
         return False
     try:
         call(form)
     except PostingError as error:
-        flash(posting_message(error), "error")
+        flash(refusal_message(error), "error")
         return False
     flash(DONE[step], "success")
     return True
@@ -157,7 +153,7 @@ def bulk_delete():
         flash(_l("Tick the posts or comments to delete first."), "error")
         return redirect(url_for("moderation.index"))
     if not form.validate_on_submit():
-        _flash_form_errors(form)
+        flash_form_errors(form)
         return redirect(url_for("moderation.index"))
     if not form.confirm.data:
         found = [content for content in (find_content(k, i) for k, i in targets) if content is not None]

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from blueprints.messages import profile_message
+from blueprints.messages import flash_form_errors, refusal_message, show_refusal
 from blueprints.photographers import bp, media_bp
 from blueprints.photographers.forms import ButtonForm, DayForm, DirectoryForm, PhotoForm, ProfileForm
 from services.booking_states import reviews_of
@@ -27,14 +27,6 @@ from services.photographers import (
 from services.photos import path_for
 
 PHOTO_NAME = re.compile(r"^[A-Za-z0-9_-]{24}$")
-
-
-def _refused(form, error: ProfileError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = [*target.errors, profile_message(error)]
-    else:
-        form.form_errors.append(profile_message(error))
 
 
 @bp.get("/")
@@ -104,7 +96,7 @@ def edit():
         try:
             save_profile(current_user, change)
         except ProfileError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             flash(_l("Your photographer profile is saved."), "success")
             # A new photographer goes straight on to the portfolio.
@@ -129,12 +121,11 @@ def upload():
         try:
             add_photo(mine, form.photo.data.read())
         except ProfileError as error:
-            flash(profile_message(error), "error")
+            flash(refusal_message(error), "error")
         else:
             flash(_l("The photo is added, without its location or camera data."), "success")
     else:
-        for errors in form.errors.values():
-            flash(errors[0], "error")
+        flash_form_errors(form)
     return redirect(url_for("photographers.edit") + "#portfolio")
 
 
@@ -161,12 +152,11 @@ def blocked(step: str):
         try:
             (block_day if step == "add" else unblock_day)(mine, form.day.data)
         except ProfileError as error:
-            flash(profile_message(error), "error")
+            flash(refusal_message(error), "error")
         else:
             flash(_l("Your calendar is saved."), "success")
     else:
-        for errors in form.errors.values():
-            flash(errors[0], "error")
+        flash_form_errors(form)
     return redirect(url_for("photographers.edit") + "#calendar")
 
 

@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from blueprints.messages import shoot_message
+from blueprints.messages import flash_form_errors, refusal_message, show_refusal
 from blueprints.shoots import bp
 from blueprints.shoots.forms import (
     TIME_WINDOW_LABELS,
@@ -35,14 +35,6 @@ from services.shoots import (
 )
 
 
-def _refused(form, error: ShootError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = [*target.errors, shoot_message(error)]
-    else:
-        form.form_errors.append(shoot_message(error))
-
-
 @bp.route("/requests/new", methods=["GET", "POST"])
 @login_required
 def new_request():
@@ -61,7 +53,7 @@ def new_request():
         try:
             filed = file_request(current_user, draft)
         except ShootError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             return redirect(url_for("shoots.show_request", request_id=filed.id))
     status = 400 if request.method == "POST" else 200
@@ -111,7 +103,7 @@ def ask(request_id: int):
         try:
             sent = send_asks(current_user, mine, ids)
         except ShootError as error:
-            flash(shoot_message(error), "error")
+            flash(refusal_message(error), "error")
         else:
             flash(
                 _l("%(num)d photographers asked. You will get an e-mail when they answer.", num=sent),
@@ -134,7 +126,7 @@ def confirm_booking(ask_id: int):
     except ShootError as error:
         if error.code == "not_found":
             abort(404)
-        flash(shoot_message(error), "error")
+        flash(refusal_message(error), "error")
         return redirect(request.referrer or url_for("shoots.requests"))
     flash(_l("Booked. You can now see each other's contact details."), "success")
     return redirect(url_for("shoots.show_booking", booking_id=booking.id))
@@ -173,12 +165,11 @@ def answer(ask_id: int):
         except ShootError as error:
             if error.code == "not_found":
                 abort(404)
-            flash(shoot_message(error), "error")
+            flash(refusal_message(error), "error")
         else:
             flash(_l("Your answer is sent to the customer."), "success")
     else:
-        for errors in form.errors.values():
-            flash(errors[0], "error")
+        flash_form_errors(form)
     return redirect(url_for("shoots.asks_inbox"))
 
 
@@ -212,13 +203,12 @@ def _booking_or_404(booking_id: int):
 def _step(form, call, done) -> None:
     """Validate a booking form and take its step, flashing what happened."""
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            flash(errors[0], "error")
+        flash_form_errors(form)
         return
     try:
         call(form)
     except ShootError as error:
-        flash(shoot_message(error), "error")
+        flash(refusal_message(error), "error")
     else:
         flash(done, "success")
 
