@@ -10,17 +10,21 @@ def register_blueprints(app: Flask) -> None:
     """Attach every feature's blueprint to the app (the language converter first)."""
     from blueprints.auth import bp as auth_bp
     from blueprints.boards import bp as boards_bp
+    from blueprints.complaints import bp as complaints_bp
     from blueprints.dev import bp as dev_bp
     from blueprints.errors import bp as errors_bp
     from blueprints.health import bp as health_bp
     from blueprints.i18n import bp as i18n_bp
     from blueprints.layout import bp as layout_bp
+    from blueprints.marketing import bp as marketing_bp
     from blueprints.me import bp as me_bp
     from blueprints.moderation import bp as moderation_bp
+    from blueprints.office import bp as office_bp
     from blueprints.pages import bp as pages_bp
     from blueprints.photographers import bp as photographers_bp
     from blueprints.photographers import media_bp
     from blueprints.policies import bp as policies_bp
+    from blueprints.policy_drafts import bp as policy_drafts_bp
     from blueprints.security import bp as security_bp
     from blueprints.shoots import bp as shoots_bp
     from blueprints.visits import bp as visits_bp
@@ -43,6 +47,10 @@ def register_blueprints(app: Flask) -> None:
         media_bp,
         shoots_bp,
         moderation_bp,
+        complaints_bp,
+        marketing_bp,
+        office_bp,
+        policy_drafts_bp,
         dev_bp,
     ):
         app.register_blueprint(blueprint)

@@ -2,8 +2,10 @@
 
 from models.access_log import AccessLog
 from models.board import Board, Comment, Post
+from models.complaint import Complaint
 from models.consent import ConsentEvent
 from models.dormant import DormantRecord
+from models.marketing import BreachNotice, Campaign, CampaignDelivery
 from models.member import Member
 from models.moderation import ModerationAction, Report, TemporaryMeasure
 from models.notice import Notice
@@ -16,6 +18,7 @@ from models.photographer import (
     ProfileSpecialty,
 )
 from models.policy import PolicyVersion
+from models.privacy_office import AuditReview, RoleChange, StaffAccess
 from models.retention import RetentionRecord
 from models.shoot import Ask, Booking, ContactProvision, Review, ShootRequest
 from models.sign_in import SignInEvent
@@ -25,10 +28,15 @@ from models.withdrawal import WithdrawnAddress
 __all__ = [
     "AccessLog",
     "Ask",
+    "AuditReview",
     "BlockedDate",
     "Board",
     "Booking",
+    "BreachNotice",
+    "Campaign",
+    "CampaignDelivery",
     "Comment",
+    "Complaint",
     "ConsentEvent",
     "ContactProvision",
     "DormantRecord",
@@ -45,8 +53,10 @@ __all__ = [
     "Report",
     "RetentionRecord",
     "Review",
+    "RoleChange",
     "ShootRequest",
     "SignInEvent",
+    "StaffAccess",
     "TemporaryMeasure",
     "ThrottleCounter",
     "WithdrawnAddress",

@@ -46,6 +46,8 @@ class Member(UserMixin, db.Model):
     staff_role: Mapped[str | None] = mapped_column(String(24))
     # A moderator's suspension from posting and commenting; reading and booking stay open.
     posting_suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # When the member was last told their marketing consent status (every two years, SPEC §10).
+    marketing_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def get_id(self) -> str:
         """Flask-Login's session id: the member id and the session version together."""

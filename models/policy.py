@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
@@ -40,6 +40,19 @@ class PolicyVersion(db.Model):
     # earlier version keeps saying what it said.
     promises: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A version drafted in the console carries its text here; shipped versions live in templates/legal/.
+    body_ko: Mapped[str | None] = mapped_column(Text)
+    body_en: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(Integer)
+    # NULL while a draft: only announced versions are shown, noticed or take effect.
+    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The e-mail fan-out of an important change: keyset cursor over member ids, and when it ended.
+    notice_cursor: Mapped[int] = mapped_column(Integer, default=0)
+    notice_finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def body(self, locale: str) -> str | None:
+        """The drafted text in the given language, falling back to Korean (None for shipped texts)."""
+        return (self.body_en if locale == "en" else None) or self.body_ko
 
     def template_name(self, locale: str) -> str:
         """The template holding this version's text in the given language."""

@@ -36,6 +36,13 @@ EMAIL_SUBJECTS = {
     "booking_confirmed": _l("Your %(site)s booking is made"),
     "booking_cancelled": _l("A %(site)s booking was cancelled"),
     "contact_corrected": _l("Contact details for your %(site)s booking were corrected"),
+    "complaint_received": _l("We received your message to the %(site)s privacy office"),
+    "complaint_answer": _l("An answer from the %(site)s privacy office"),
+    "policy_change": _l("Notice of an important change to the %(site)s privacy policy or terms"),
+    # The title is written by the privacy officer in the member's language; the mark is the law's.
+    "campaign": _l("(AD) %(title)s"),
+    "marketing_reminder": _l("Your %(site)s marketing consent: a reminder of what you chose"),
+    "breach_notice": _l("Important notice from %(site)s about your personal data"),
 }
 
 

@@ -12,7 +12,9 @@ from sqlalchemy import Select, or_, select
 
 from models.access_log import AccessLog
 from models.board import Comment, Post
+from models.complaint import Complaint
 from models.consent import ConsentEvent
+from models.marketing import CampaignDelivery
 from models.member import Member
 from models.moderation import ModerationAction, Report
 from models.outbox import OutboxMessage
@@ -63,6 +65,7 @@ REGISTRY = (
     PersonalField("members", "last_active_at", "activity"),
     PersonalField("members", "staff_role", "profile"),
     PersonalField("members", "posting_suspended_until", "moderation"),
+    PersonalField("members", "marketing_reminded_at", "consent"),
     # What a member writes on the boards is theirs: exported, deleted or unlinked at withdrawal.
     PersonalField("posts", "title", "posts"),
     PersonalField("posts", "body", "posts"),
@@ -161,6 +164,31 @@ REGISTRY = (
     PersonalField("retention_records", "payload", "pseudonym", exported=False),
     PersonalField("throttle_counters", "key", "pseudonym", exported=False),
     PersonalField("withdrawn_addresses", "email_hash", "pseudonym", exported=False),
+    # The privacy office's audit: ids link to members until they leave; kept 2 years regardless.
+    PersonalField("staff_accesses", "staff_id", "pseudonym", exported=False),
+    PersonalField("staff_accesses", "subject_id", "pseudonym", exported=False),
+    PersonalField("staff_accesses", "reason", "audit", exported=False),
+    PersonalField("role_changes", "actor_id", "pseudonym", exported=False),
+    PersonalField("role_changes", "member_id", "pseudonym", exported=False),
+    PersonalField("audit_reviews", "reviewer_id", "pseudonym", exported=False),
+    PersonalField("audit_reviews", "note", "audit", exported=False),
+    # Complaints and questions are the member's words: exported, and kept 3 years after closing.
+    PersonalField("complaints", "email", "contact"),
+    PersonalField("complaints", "kind", "complaints"),
+    PersonalField("complaints", "subject", "complaints"),
+    PersonalField("complaints", "body", "complaints"),
+    PersonalField("complaints", "answer", "complaints"),
+    PersonalField("complaints", "status", "complaints"),
+    PersonalField("complaints", "created_at", "complaints"),
+    PersonalField("complaints", "answered_at", "complaints"),
+    PersonalField("complaints", "closed_at", "complaints"),
+    # Who received which advertisement, when (the advertising record, kept 6 months).
+    PersonalField("campaign_deliveries", "member_id", "pseudonym", exported=False),
+    PersonalField("campaign_deliveries", "status", "marketing"),
+    PersonalField("campaign_deliveries", "send_after", "marketing"),
+    PersonalField("campaign_deliveries", "created_at", "marketing"),
+    PersonalField("campaign_deliveries", "queued_at", "marketing"),
+    PersonalField("breach_notices", "member_ids", "pseudonym", exported=False),
 )
 
 # Columns that hold nothing about a person (ids, bookkeeping, site content).
@@ -221,8 +249,44 @@ NOT_PERSONAL = {
     "contact_provisions": {"id", "booking_id", "owner_id", "recipient_id"},
     "reviews": {"id", "booking_id", "profile_id", "customer_id"},
     "notices": {"id", "title_ko", "title_en", "body_ko", "body_en", "published_at"},
+    "staff_accesses": {"id", "purpose", "fields", "occurred_at", "retain_until"},
+    "role_changes": {"id", "before", "after", "occurred_at", "retain_until"},
+    "audit_reviews": {"id", "month", "reviewed_at", "retain_until"},
+    "complaints": {"id", "member_id", "locale", "answered_by", "retain_until"},
+    "campaigns": {
+        "id",
+        "subject_ko",
+        "subject_en",
+        "body_ko",
+        "body_en",
+        "status",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "cursor",
+    },
+    "campaign_deliveries": {"id", "campaign_id", "retain_until"},
+    "breach_notices": {
+        "id",
+        "subject_ko",
+        "subject_en",
+        "body_ko",
+        "body_en",
+        "sent_by",
+        "created_at",
+        "cursor",
+        "recipients",
+        "finished_at",
+    },
     "policy_versions": {
         "id",
+        "body_ko",
+        "body_en",
+        "created_by",
+        "announced_at",
+        "notice_cursor",
+        "notice_finished_at",
         "kind",
         "version",
         "enacted_on",
@@ -267,6 +331,8 @@ OWNERSHIP = {
     ),
     "contact_provisions": (ContactProvision, lambda member: ContactProvision.owner_id == member.id),
     "reviews": (Review, lambda member: Review.customer_id == member.id),
+    "complaints": (Complaint, lambda member: Complaint.member_id == member.id),
+    "campaign_deliveries": (CampaignDelivery, lambda member: CampaignDelivery.member_id == member.id),
 }
 
 

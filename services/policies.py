@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models.policy import POLICY_KINDS, PolicyVersion
-from services.clock import seoul_today
+from services.clock import now_utc, seoul_today
 from services.policy_facts import configured_promises, promise_drift
 
 log = logging.getLogger(__name__)
@@ -51,11 +51,14 @@ SHIPPED_VERSIONS = (
 )
 
 
+ANNOUNCED = PolicyVersion.announced_at.is_not(None)
+
+
 def versions(kind: str) -> list[PolicyVersion]:
-    """Every version of a legal text, newest effective date first."""
+    """Every announced version of a legal text, newest effective date first."""
     query = (
         select(PolicyVersion)
-        .where(PolicyVersion.kind == kind)
+        .where(PolicyVersion.kind == kind, ANNOUNCED)
         .order_by(PolicyVersion.effective_on.desc(), PolicyVersion.id.desc())
     )
     return list(db.session.scalars(query))
@@ -65,7 +68,7 @@ def current_version(kind: str, today: date | None = None) -> PolicyVersion | Non
     """The version in force on today's Korean date, if any has taken effect."""
     query = (
         select(PolicyVersion)
-        .where(PolicyVersion.kind == kind, PolicyVersion.effective_on <= (today or seoul_today()))
+        .where(PolicyVersion.kind == kind, ANNOUNCED, PolicyVersion.effective_on <= (today or seoul_today()))
         .order_by(PolicyVersion.effective_on.desc(), PolicyVersion.id.desc())
         .limit(1)
     )
@@ -73,9 +76,9 @@ def current_version(kind: str, today: date | None = None) -> PolicyVersion | Non
 
 
 def find_version(kind: str, version: str) -> PolicyVersion | None:
-    """One version by its number."""
+    """One announced version by its number (drafts are the privacy office's alone)."""
     return db.session.scalar(
-        select(PolicyVersion).where(PolicyVersion.kind == kind, PolicyVersion.version == version)
+        select(PolicyVersion).where(PolicyVersion.kind == kind, PolicyVersion.version == version, ANNOUNCED)
     )
 
 
@@ -96,8 +99,15 @@ def sync_shipped_versions() -> int:
     """
     added = 0
     for shipped in SHIPPED_VERSIONS:
-        if find_version(shipped.kind, shipped.version) is None:
-            db.session.add(PolicyVersion(**shipped.__dict__, promises=configured_promises()))
+        exists = db.session.scalar(
+            select(PolicyVersion.id).where(
+                PolicyVersion.kind == shipped.kind, PolicyVersion.version == shipped.version
+            )
+        )
+        if exists is None:
+            db.session.add(
+                PolicyVersion(**shipped.__dict__, promises=configured_promises(), announced_at=now_utc())
+            )
             added += 1
     db.session.commit()
     if added:

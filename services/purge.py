@@ -3,6 +3,7 @@
 import logging
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
@@ -10,10 +11,38 @@ from sqlalchemy import delete, func, select
 
 from extensions import db
 from models.access_log import AccessLog
+from models.complaint import Complaint
+from models.marketing import CampaignDelivery
+from models.privacy_office import AuditReview, RoleChange, StaffAccess
 from models.retention import RetentionRecord
 from services.clock import now_utc
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RetainedTable:
+    """A table whose rows carry retain_until, and the retention category they are kept under."""
+
+    model: type
+    category: str | None  # None: each row names its own category (retention storage)
+    created: str  # the column that says when a row was made
+
+    @property
+    def created_column(self):
+        return getattr(self.model, self.created)
+
+
+# Every table the purge empties; the retention dashboard reads the same list.
+RETAINED_TABLES = (
+    RetainedTable(RetentionRecord, None, "created_at"),
+    RetainedTable(AccessLog, "access_log", "occurred_at"),
+    RetainedTable(StaffAccess, "staff_access_log", "occurred_at"),
+    RetainedTable(RoleChange, "staff_access_log", "occurred_at"),
+    RetainedTable(AuditReview, "staff_access_log", "reviewed_at"),
+    RetainedTable(Complaint, "complaint", "created_at"),
+    RetainedTable(CampaignDelivery, "advertising", "created_at"),
+)
 
 
 def _expired(model, now: datetime):
@@ -24,9 +53,30 @@ def count_expired(now: datetime | None = None) -> int:
     """How many records the purge would delete now (for a progress bar)."""
     now = now or now_utc()
     return sum(
-        db.session.scalar(select(func.count()).select_from(model).where(_expired(model, now))) or 0
-        for model in (RetentionRecord, AccessLog)
+        db.session.scalar(select(func.count()).select_from(table.model).where(_expired(table.model, now)))
+        or 0
+        for table in RETAINED_TABLES
     )
+
+
+def _purge_table(table: RetainedTable, now: datetime, batch_size: int, on_batch) -> Counter[str]:
+    model = table.model
+    category = model.category if table.category is None else None
+    columns = (model.id, category) if category is not None else (model.id,)
+    counts: Counter[str] = Counter()
+    while rows := db.session.execute(
+        select(*columns).where(_expired(model, now)).order_by(model.id).limit(batch_size)
+    ).all():
+        db.session.execute(
+            delete(model)
+            .where(model.id.in_([row[0] for row in rows]))
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        counts.update(row[1] if category is not None else table.category for row in rows)
+        if on_batch:
+            on_batch(len(rows))
+    return counts
 
 
 def purge_expired(
@@ -34,7 +84,7 @@ def purge_expired(
     batch_size: int | None = None,
     on_batch: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
-    """Delete every expired retention record and access record; return counts per category.
+    """Delete every record past its retain_until in every retained table; return counts per category.
 
     One transaction per batch of ids keeps memory flat and lets a killed run be
     re-run: what was committed is gone, the rest is found again next time.
@@ -42,25 +92,8 @@ def purge_expired(
     now = now or now_utc()
     batch_size = batch_size or current_app.config["PURGE_BATCH_SIZE"]
     counts: Counter[str] = Counter()
-    while rows := db.session.execute(
-        select(RetentionRecord.id, RetentionRecord.category)
-        .where(_expired(RetentionRecord, now))
-        .order_by(RetentionRecord.id)
-        .limit(batch_size)
-    ).all():
-        db.session.execute(delete(RetentionRecord).where(RetentionRecord.id.in_([row.id for row in rows])))
-        db.session.commit()
-        counts.update(row.category for row in rows)
-        if on_batch:
-            on_batch(len(rows))
-    while ids := db.session.scalars(
-        select(AccessLog.id).where(_expired(AccessLog, now)).order_by(AccessLog.id).limit(batch_size)
-    ).all():
-        db.session.execute(delete(AccessLog).where(AccessLog.id.in_(ids)))
-        db.session.commit()
-        counts["access_log"] += len(ids)
-        if on_batch:
-            on_batch(len(ids))
+    for table in RETAINED_TABLES:
+        counts.update(_purge_table(table, now, batch_size, on_batch))
     for category, count in sorted(counts.items()):
         log.info("purge: deleted %d %s record(s)", count, category)
     return dict(counts)

@@ -89,6 +89,7 @@ def make_policy_version(app):
             "importance": "general",
             "summary_ko": "시험용 개정",
             "summary_en": "Test revision",
+            "announced_at": now_utc() - timedelta(days=10),
         } | fields
         with app.app_context():
             row = PolicyVersion(**values)

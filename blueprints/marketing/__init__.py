@@ -1,0 +1,7 @@
+"""Marketing e-mail by consent: campaigns for the privacy officer, one-click unsubscribe for all (SPEC §10)."""
+
+from flask import Blueprint
+
+bp = Blueprint("marketing", __name__, url_prefix="/<lang:lang_code>")
+
+from blueprints.marketing import routes  # noqa: E402, F401  (attach views to bp)

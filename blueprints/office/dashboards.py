@@ -1,0 +1,1 @@
+"""Dashboards of the privacy office: retention, mail, breach notices (being built)."""
