@@ -146,6 +146,9 @@ def mail_sender(raw: str) -> str:
 class Config:
     """Settings shared by every environment."""
 
+    # `flask demo load` publishes passwords (a privacy officer's among them): never in production.
+    DEMO_CONTENT_ALLOWED = False
+
     SECRET_KEY = env_str("SECRET_KEY")
     # Keys the pseudonymous hashes (retention subjects, access-log addresses). Kept apart from
     # SECRET_KEY so rotating the session key does not break the links retention relies on.
@@ -181,6 +184,10 @@ class Config:
     OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
     OUTBOX_RELAY_AFTER_SECONDS = env_int("OUTBOX_RELAY_AFTER_SECONDS", 60)
     PURGE_BATCH_SIZE = env_int("PURGE_BATCH_SIZE", 1000)
+    # An answered complaint nobody followed up closes after this many days (its 3 years start then).
+    COMPLAINT_CLOSE_AFTER_DAYS = env_int("COMPLAINT_CLOSE_AFTER_DAYS", 30)
+    # Members per transaction when one e-mail goes to many (policy notices, campaigns, breach notices).
+    FANOUT_BATCH_SIZE = env_int("FANOUT_BATCH_SIZE", 500)
     # Sent and failed e-mails (addresses, context) are deleted this many days after queueing.
     OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 30)
 
@@ -232,6 +239,8 @@ class Config:
     REPORT_HIDE_THRESHOLD = env_int("REPORT_HIDE_THRESHOLD", 3)
     # Each claim can blind a post at once and mails two people: reports are limited too.
     REPORTS_PER_HOUR = env_int("REPORTS_PER_HOUR", 10)
+    # Privacy complaints and questions (SPEC §12): each one is stored and acknowledged by e-mail.
+    COMPLAINTS_PER_HOUR = env_int("COMPLAINTS_PER_HOUR", 5)
     BOARD_PAGE_SIZE = env_int("BOARD_PAGE_SIZE", 20)
     SPAM_MAX_LINKS = env_int("SPAM_MAX_LINKS", 3)
     SPAM_NEW_ACCOUNT_HOURS = env_int("SPAM_NEW_ACCOUNT_HOURS", 24)
@@ -246,6 +255,8 @@ class Config:
     # Bookings (SPEC §7, §8): how long an ask waits for an answer; the commission, fixed at booking.
     ASK_EXPIRY_HOURS = env_int("ASK_EXPIRY_HOURS", 48)
     COMMISSION_RATE_BP = env_int("COMMISSION_RATE_BP", 1000)
+    # The access audit's monthly review highlights staff who opened personal data more often than this.
+    AUDIT_UNUSUAL_OPENINGS = env_int("AUDIT_UNUSUAL_OPENINGS", 30)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -280,6 +291,7 @@ class DevelopmentConfig(Config):
     """`make run`: SQLite, in-process jobs, console e-mail, throwaway secrets."""
 
     DEBUG = True
+    DEMO_CONTENT_ALLOWED = True
     # Keep our own 500 page (no traceback in the browser); the log still has it.
     PROPAGATE_EXCEPTIONS = False
     MAIL_CONSOLE = True

@@ -1,16 +1,23 @@
 """Member-facing wording of every rule's refusals, and the one way views show them on a form."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import flash
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 
+from services.breach import BreachError
+from services.complaints import ComplaintError
+from services.marketing_delivery import MarketingError
+from services.member_lookup import MemberDataError
 from services.members import MembershipError
 from services.photographers import ProfileError
+from services.policy_drafts import PolicyDraftError
 from services.posts import PostingError
 from services.rules import RuleError
 from services.shoots import ShootError
+from services.staff import StaffError
+from services.staff_audit import AuditError, ReviewError
 
 MESSAGES = {
     "under_age": _l("Only people aged %(age)d or older can join USNAPER."),
@@ -93,8 +100,102 @@ SHOOT_MESSAGES = {
     "already_replied": _l("You have already replied to this review."),
 }
 
+AUDIT_MESSAGES = {
+    "reason_required": _l("Say why you need to open this member's data (at least %(min)d characters)."),
+    "reason_too_long": _l("Use at most %(max)d characters."),
+}
+
+BREACH_MESSAGES = {
+    "required": _l("Fill this in, in both languages."),
+    "too_long": _l("Use at most %(max)d characters."),
+    "bad_ids": _l("Write member ids as numbers separated by commas, spaces or lines."),
+    "too_many_ids": _l("Name at most %(max)d members, or leave the list empty to notify everyone."),
+    "no_recipients": _l("None of those ids is an active member."),
+}
+
+# The privacy office's refusals: staff roles, member look-ups and the monthly review.
+OFFICE_MESSAGES = {
+    "bad_role": _l("Choose a role from the list."),
+    "no_member": _l("There is no active member with that e-mail address."),
+    "not_staff": _l("That member holds no staff role."),
+    "no_change": _l("That member already holds this role: nothing changed."),
+    "last_officer": _l(
+        "This is the only active privacy officer. Make another member privacy officer first: "
+        "the site must never be left without one."
+    ),
+    "choose_fields": _l("Tick at least one item of personal data to open."),
+    "dormant": _l(
+        "This account is dormant: its personal data is stored apart and cannot be opened "
+        "until the member signs in again."
+    ),
+    "month_not_over": _l("A month can be signed off once it has ended."),
+    "note_too_long": _l("Use at most %(max)d characters."),
+    "already_signed": _l("This month has already been signed off."),
+}
+
+# Privacy complaints and questions (SPEC §12): the public form and the officer's console.
+COMPLAINT_MESSAGES = {
+    "empty": _l("This cannot be empty."),
+    "too_long": _l("Use at most %(most)d characters."),
+    "bad_choice": _l("Choose from the list."),
+    "email_needed": _l("Enter a valid e-mail address."),
+    "rate_limited": _l(
+        "You can send at most %(limit)d messages to the privacy office an hour. Please try again later."
+    ),
+    "closed": _l("This complaint is closed: it can be read but no longer changed."),
+    "no_address": _l(
+        "There is no address to show: the member has marked it as wrong, is dormant, or has left."
+    ),
+}
+
+# Marketing campaigns and the one-click unsubscribe link (SPEC §10).
+MARKETING_MESSAGES = {
+    "empty": _l("This cannot be empty."),
+    "too_long": _l("Use at most %(most)d characters."),
+    "not_draft": _l("This campaign is being sent or has been sent: it cannot be changed or sent again."),
+    "token_invalid": _l(
+        "This unsubscribe link is not valid. Please check that you copied all of it, "
+        "or change your consents in My info."
+    ),
+    "token_expired": _l("This unsubscribe link has expired. Please change your consents in My info."),
+}
+
+# Drafting and scheduling policy versions (SPEC §12).
+POLICY_MESSAGES = {
+    "bad_kind": _l("Choose the privacy policy or the terms of service."),
+    "bad_version": _l("Write the version number as digits and dots, such as 1.1 or 2.0."),
+    "bad_importance": _l("Choose from the list."),
+    "empty": _l("This cannot be empty."),
+    "too_long": _l("Use at most %(most)d characters."),
+    "version_taken": _l("That version number is already used."),
+    "version_not_newer": _l("Use a version number higher than %(newest)s."),
+    "announced": _l("This version has been announced: it can no longer be changed or deleted."),
+    "notice_too_short": _l(
+        "This change must be announced at least %(days)d days ahead: "
+        "the earliest effective date is %(earliest)s."
+    ),
+    "too_far": _l("Choose an effective date at most %(days)d days ahead."),
+    "pending": _l(
+        "Version %(version)s is already scheduled to take effect on %(date)s. "
+        "Schedule this one after that date has passed."
+    ),
+    "not_after_current": _l(
+        "Choose an effective date after %(date)s, when the version in force took effect."
+    ),
+}
+
 # Each feature's refusals, worded once; the error's class says which table to read.
-_TABLES = ((PostingError, POSTING_MESSAGES), (ProfileError, PROFILE_MESSAGES), (ShootError, SHOOT_MESSAGES))
+_TABLES = (
+    (PostingError, POSTING_MESSAGES),
+    (ProfileError, PROFILE_MESSAGES),
+    (ShootError, SHOOT_MESSAGES),
+    (AuditError, AUDIT_MESSAGES),
+    ((StaffError, MemberDataError, ReviewError), OFFICE_MESSAGES),
+    (BreachError, BREACH_MESSAGES),
+    (PolicyDraftError, POLICY_MESSAGES),
+    (ComplaintError, COMPLAINT_MESSAGES),
+    (MarketingError, MARKETING_MESSAGES),
+)
 
 
 def refusal_message(error: RuleError) -> str:
@@ -104,6 +205,8 @@ def refusal_message(error: RuleError) -> str:
     for key, value in error.values.items():
         if isinstance(value, datetime):
             value = format_datetime(value, "short")
+        elif isinstance(value, date):
+            value = format_date(value, "long")
         elif isinstance(value, int) and key in ("low", "high"):
             value = f"{value:,}"
         values[key] = value

@@ -1,10 +1,18 @@
 """`flask demo load`: the demo content `make run` shows a newcomer."""
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from services.demo import load_demo_content
-from services.demo_accounts import DEMO_MEMBER, DEMO_MODERATOR, DEMO_NEIGHBOUR, DEMO_PHOTOGRAPHER, DEMO_TROLL
+from services.demo_accounts import (
+    DEMO_MEMBER,
+    DEMO_MODERATOR,
+    DEMO_NEIGHBOUR,
+    DEMO_OFFICER,
+    DEMO_PHOTOGRAPHER,
+    DEMO_TROLL,
+)
 
 
 @click.group(cls=AppGroup)
@@ -15,6 +23,10 @@ def demo() -> None:
 @demo.command("load")
 def load() -> None:
     """Load the bilingual demo content; what is already there is not added again."""
+    if not current_app.config["DEMO_CONTENT_ALLOWED"]:
+        raise click.ClickException(
+            "demo content (with published passwords) is for development only; APP_ENV is not development"
+        )
     added = load_demo_content()
     click.echo("demo: added " + ", ".join(f"{count} {name}" for name, count in added.items()))
     click.echo(
@@ -24,6 +36,6 @@ def load() -> None:
         f"  troll         {DEMO_TROLL['email']} / {DEMO_TROLL['password']}\n"
         f"  moderator     {DEMO_MODERATOR['email']} / {DEMO_MODERATOR['password']}\n"
         f"  photographer  {DEMO_PHOTOGRAPHER['email']} / {DEMO_PHOTOGRAPHER['password']}\n"
-        "  privacy officer: not yet (the privacy office has not landed)"
+        f"  privacy officer  {DEMO_OFFICER['email']} / {DEMO_OFFICER['password']}"
     )
     click.echo("development outbox (e-mails as recipients see them): http://127.0.0.1:5000/ko/dev/outbox")

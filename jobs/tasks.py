@@ -4,8 +4,12 @@ import logging
 from collections.abc import Callable
 
 from jobs import enqueue
+from jobs.marketing import release_held_campaign_mail, resume_stalled_campaigns
+from jobs.policy_notices import resume_policy_notices
 from services import outbox, throttle
+from services.complaint_retention import close_quiet_answered
 from services.dormancy import send_notices, separate_inactive
+from services.marketing_reminder import send_reminders
 from services.members import purge_unverified
 from services.purge import purge_expired
 from services.rejoin import forget_old_withdrawals
@@ -36,6 +40,7 @@ def dispatch_committed_mail() -> None:
 
 def relay_outbox() -> int:
     """Re-enqueue messages whose delivery was lost, delayed for retry, or abandoned; return how many."""
+    release_held_campaign_mail()
     failed = outbox.fail_abandoned()
     if failed:
         log.error("outbox relay: %d message(s) failed: every attempt's worker died", failed)
@@ -51,6 +56,8 @@ def relay_outbox() -> int:
 
 def run_daily_maintenance(on_batch: Callable[[int], None] | None = None) -> dict[str, int]:
     """The daily work: purges, dormancy, old e-mails, unverified signups, re-join hashes, stale asks."""
+    from jobs.breach import finish_breach_notices  # jobs.breach hands mail over through this module
+
     counts = purge_expired(on_batch=on_batch)
     for name, count in (
         ("dormancy_notice", send_notices()),
@@ -60,6 +67,11 @@ def run_daily_maintenance(on_batch: Callable[[int], None] | None = None) -> dict
         ("withdrawn_address", forget_old_withdrawals()),
         ("throttle_counter", throttle.purge_ended()),
         ("expired_ask", expire_asks()),
+        ("complaint_closed", close_quiet_answered()),
+        ("marketing_reminder", send_reminders()),
+        ("campaign_resumed", resume_stalled_campaigns()),
+        ("policy_notice_resumed", resume_policy_notices()),
+        ("breach_notice_mail", finish_breach_notices()),
     ):
         if count:
             counts[name] = count

@@ -20,6 +20,9 @@ class Member(UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'active', 'dormant')", name="status"),
         CheckConstraint("staff_role IN ('moderator', 'privacy_officer')", name="staff_role"),
+        # SQLite would hand a withdrawn member's number to the next signup, and with it whatever
+        # still carries that number (audit rows, advertising records, author tags).
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

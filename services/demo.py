@@ -10,6 +10,7 @@ from models.outbox import OutboxMessage
 from services.clock import now_utc
 from services.demo_accounts import DEMO_MEMBER, ensure_account
 from services.demo_boards import load_demo_boards
+from services.demo_office import load_demo_office
 from services.demo_photographers import load_demo_photographers
 from services.outbox import queue_email
 
@@ -65,4 +66,4 @@ def load_demo_content() -> dict[str, int]:
     db.session.commit()
     _, made = ensure_account(DEMO_MEMBER, preferred_region="jeju")
     counts = {"notices": added, "e-mails": mails, "members": int(made)}
-    return counts | load_demo_boards() | load_demo_photographers()
+    return counts | load_demo_boards() | load_demo_photographers() | load_demo_office()

@@ -6,6 +6,7 @@ from extensions import db
 from models.member import Member
 from services.clock import now_utc
 from services.members import SignupRequest, find_member_by_email, sign_up
+from services.staff import grant_role
 
 DEMO_MEMBER = {"email": "member@usnaper.example", "password": "demo-member-password", "name": "데모 회원"}
 DEMO_NEIGHBOUR = {
@@ -23,6 +24,11 @@ DEMO_MODERATOR = {
     "email": "moderator@usnaper.example",
     "password": "demo-moderator-password",
     "name": "데모 운영자",
+}
+DEMO_OFFICER = {
+    "email": "officer@usnaper.example",
+    "password": "demo-officer-password",
+    "name": "데모 보호책임자",
 }
 
 
@@ -50,6 +56,8 @@ def ensure_account(
         )
         member.status, member.email_verified_at = "active", now_utc()
         member.created_at = now_utc() - timedelta(days=days_old)
-    member.staff_role = role
     db.session.commit()
+    if role is not None and member.staff_role != role:
+        # Through the staff service, so the demo's grants are logged like the bootstrap command's.
+        grant_role(spec["email"], role, actor_id=None)
     return member, made

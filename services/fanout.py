@@ -55,7 +55,9 @@ def fan_out(
         if moved.rowcount != 1:
             # Another worker sent this batch first: drop ours and carry on from its cursor.
             db.session.rollback()
-            log.info("fan-out of %s %s: batch after %s taken by another worker", model.__name__, row_id, cursor)
+            log.info(
+                "fan-out of %s %s: batch after %s taken by another worker", model.__name__, row_id, cursor
+            )
             continue
         db.session.commit()
         sent += taken

@@ -62,6 +62,10 @@ def build_message(row: OutboxMessage) -> EmailMessage:
     # Stable across retries, so a receiving server can recognise a repeat.
     domain = parseaddr(sender)[1].rpartition("@")[2] or "usnaper.example"
     message["Message-ID"] = f"<outbox.{row.id}.{int(row.created_at.timestamp())}@{domain}>"
+    if context.get("unsubscribe_url"):
+        # RFC 2369 and RFC 8058: mail programs offer an unsubscribe button that POSTs to this address.
+        message["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     return message

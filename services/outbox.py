@@ -8,7 +8,9 @@ token's holder may finish it, so two workers never both own it. Transient
 failures are retried with backoff; permanent ones, and the last attempt, mark
 the row failed with the error kept. Delivery is at least once: a message the
 SMTP server accepted just before a worker died unacknowledged may be sent
-again, with the same Message-ID so the receiving side can tell.
+again, with the same Message-ID so the receiving side can tell. Advertising is
+checked again just before it goes: consent withdrawn since queueing fails it,
+and the night hours put it back for the morning.
 """
 
 import logging
@@ -23,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from extensions import db
 from models.outbox import OutboxMessage
+from services import campaign_guard
 from services.clock import now_utc
 from services.mail import EMAIL_SUBJECTS, RESERVED_CONTEXT_KEYS, build_message, transport
 
@@ -180,6 +183,38 @@ def _render(message_id: int):
         raise PermanentDeliveryError(f"could not render: {type(exc).__name__}: {exc}") from exc
 
 
+def _stop_advertising(message_id: int, token: str, now: datetime) -> str | None:
+    """Keep a claimed campaign message from going now; return the outcome, or None to send it.
+
+    Consent and the night hours were checked when the campaign was queued, but a
+    large or retried batch reaches SMTP later: a member may have unsubscribed
+    since, or 21:00 may have passed (SPEC §10). A withdrawn consent ends the row
+    failed; the night puts it back, uncounted, for the morning.
+    """
+    row = db.session.get(OutboxMessage, message_id)
+    if row.template != "campaign":
+        return None
+    reason = campaign_guard.refusal(row.member_id)
+    if reason:
+        log.info("outbox: campaign message %s not sent: %s", message_id, reason)
+        _finish(message_id, token, status="failed", last_error=reason, claimed_at=None)
+        return "failed"
+    morning = campaign_guard.held_until(row.member_id, now)
+    if morning is None:
+        return None
+    log.info("outbox: campaign message %s held for the night until %s", message_id, morning.isoformat())
+    # Skipped, not retried: nothing failed, so the attempt is given back and the relay sends it then.
+    _finish(
+        message_id,
+        token,
+        status="pending",
+        claimed_at=None,
+        next_attempt_at=morning,
+        attempts=OutboxMessage.attempts - 1,
+    )
+    return "skipped"
+
+
 def deliver(message_ids: list[int]) -> dict[str, int]:
     """Send the given messages over one transport session, claiming each just before it goes."""
     outcomes = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
@@ -189,9 +224,14 @@ def deliver(message_ids: list[int]) -> dict[str, int]:
         with mailer.session():
             while pending:
                 message_id = pending.pop(0)
-                token = claim(message_id)
+                now = now_utc()  # per message: a long batch may run past 21:00
+                token = claim(message_id, now)
                 if token is None:
                     outcomes["skipped"] += 1
+                    continue
+                stopped = _stop_advertising(message_id, token, now)
+                if stopped:
+                    outcomes[stopped] += 1
                     continue
                 try:
                     mailer.send(_render(message_id))

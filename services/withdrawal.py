@@ -9,14 +9,17 @@ from models.access_log import AccessLog
 from models.board import Comment, Post
 from models.consent import ConsentEvent
 from models.dormant import DormantRecord
+from models.marketing import CampaignDelivery
 from models.member import Member
 from models.moderation import ModerationAction, Report, TemporaryMeasure
 from models.outbox import OutboxMessage
+from models.privacy_office import StaffAccess
 from models.shoot import Booking
 from models.sign_in import SignInEvent
 from services import photos
 from services.addresses import email_key
 from services.clock import now_utc, seoul_today
+from services.complaints import keep_after_withdrawal
 from services.dormancy import ensure_store
 from services.members import MembershipError
 from services.outbox import queue_email
@@ -25,6 +28,7 @@ from services.photographers import profile_of, stored_names_of
 from services.posts import remove_comment, remove_posts
 from services.rejoin import remember_withdrawal
 from services.retention_store import keep, retain_until
+from services.staff import other_active_officers, record_role_change
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,9 @@ def withdraw(member: Member, password: str, keep_posts: bool = False) -> dict:
     """
     if not check_password(password, member.password_hash):
         raise MembershipError("wrong_password", "password")
+    if member.staff_role == "privacy_officer" and not other_active_officers(member.id):
+        # The site must never be left without someone to answer for its personal data.
+        raise MembershipError("last_officer")
     now = now_utc()
     address, language, member_id = member.email, member.language, member.id
     kept = []
@@ -54,6 +61,9 @@ def withdraw(member: Member, password: str, keep_posts: bool = False) -> dict:
         until = seoul_today(retain_until("access_log", now)).isoformat()
         kept.append({"category": "access_log", "until": until})
     kept += _keep_contracts(member, now)
+    # Their complaints are consumer complaint records: kept 3 years after closing, linked to nobody.
+    kept += keep_after_withdrawal(member_id, now)
+    kept += _keep_office_records(member, now)
     _part_with_posts(member_id, keep_posts)
     # The profile rows go with the member row (ON DELETE CASCADE); the files after the commit.
     photo_names = stored_names_of(member_id)
@@ -89,6 +99,37 @@ def withdraw(member: Member, password: str, keep_posts: bool = False) -> dict:
         photos.remove(name)
     log.info("a member withdrew; personal data deleted")
     return receipt
+
+
+def _keep_office_records(member: Member, now) -> list[dict]:
+    """Advertising records and staff access rows stay for their periods; list them on the receipt.
+
+    Held advertising mail is cancelled and the records are unlinked. Staff access
+    rows keep the member number (the audit says whose data was opened), which
+    no new member can take over.
+    """
+    kept = []
+    if member.staff_role is not None:
+        record_role_change(member, None, actor_id=member.id, now=now)
+    db.session.execute(
+        update(CampaignDelivery)
+        .where(CampaignDelivery.member_id == member.id, CampaignDelivery.status == "held")
+        .values(status="skipped")
+    )
+    adverts = db.session.scalar(
+        select(func.max(CampaignDelivery.retain_until)).where(CampaignDelivery.member_id == member.id)
+    )
+    if adverts is not None:
+        db.session.execute(
+            update(CampaignDelivery).where(CampaignDelivery.member_id == member.id).values(member_id=None)
+        )
+        kept.append({"category": "advertising", "until": seoul_today(adverts).isoformat()})
+    audited = db.session.scalar(
+        select(func.max(StaffAccess.retain_until)).where(StaffAccess.subject_id == member.id)
+    )
+    if audited is not None:
+        kept.append({"category": "staff_access_log", "until": seoul_today(audited).isoformat()})
+    return kept
 
 
 def _part_with_posts(member_id: int, keep_posts: bool) -> None:

@@ -14,14 +14,23 @@ def test_demo_load_adds_bilingual_notices_once(app, runner):
         and "added 3 notices, 2 e-mails, 1 members, 6 posts, 3 photographers, 1 shoot requests"
         in first.output
     )
+    assert (
+        "1 privacy officers, 4 audit rows, 3 complaints, 1 failed e-mails, 1 campaigns, 1 policy changes"
+        in first.output
+    )
     assert "member@usnaper.example / demo-member-password" in first.output
+    assert "officer@usnaper.example / demo-officer-password" in first.output
     second = runner.invoke(args=["demo", "load"])
     assert (
         "added 0 notices, 0 e-mails, 0 members, 0 posts, 0 photographers, 0 shoot requests" in second.output
     )
+    assert "0 privacy officers, 0 audit rows, 0 complaints, 0 failed e-mails, 0 campaigns" in second.output
     with app.app_context():
-        # Delivered on the spot to the console, even though a CLI command runs without debug.
-        assert {row.status for row in db.session.scalars(select(OutboxMessage))} == {"sent"}
+        # Delivered on the spot to the console, even though a CLI command runs without debug;
+        # the one failure is the demo's, there for the mail dashboard to retry.
+        statuses = {row.recipient: row.status for row in db.session.scalars(select(OutboxMessage))}
+        assert statuses.pop("bounced@usnaper.example") == "failed"
+        assert set(statuses.values()) == {"sent"}
     with app.app_context():
         notices = list(db.session.scalars(select(Notice)))
         assert len(notices) == 3
@@ -86,3 +95,13 @@ def test_users_grant_and_revoke_a_staff_role(app, runner, make_member):
     assert runner.invoke(args=["users", "revoke-role", "staff@example.com"]).exit_code == 0
     with app.app_context():
         assert db.session.get(Member, member_id).staff_role is None
+
+
+def test_demo_load_refuses_outside_development(app, runner):
+    app.config["DEMO_CONTENT_ALLOWED"] = False  # as under ProductionConfig
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code != 0 and "development only" in result.output
+    with app.app_context():
+        from models import Member
+
+        assert db.session.scalar(select(Member.id).limit(1)) is None

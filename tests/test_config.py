@@ -92,3 +92,7 @@ def test_production_trusts_only_its_own_host(monkeypatch):
 def test_consignees_need_a_name_and_both_task_descriptions(raw):
     with pytest.raises(ConfigError, match=r"PRIVACY_CONSIGNEES\[0\]"):
         config.consignee_list(raw)
+
+
+def test_demo_content_is_for_development_only():
+    assert DevelopmentConfig.DEMO_CONTENT_ALLOWED and not ProductionConfig.DEMO_CONTENT_ALLOWED

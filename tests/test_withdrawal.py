@@ -291,3 +291,64 @@ def test_withdrawal_blanks_what_the_member_wrote_in_reports(app, board_people, m
     with app.app_context():
         row = db.session.scalar(select(Report))
         assert (row.reporter_id, row.details) == (None, "")
+
+
+def test_the_only_privacy_officer_cannot_leave_until_someone_else_holds_the_role(app, make_member):
+    from models import RoleChange
+
+    officer_id = make_member(email=EMAIL, staff_role="privacy_officer")
+    client = signed_in_client(app)
+    form = {"password": PASSWORD, "understood": "y", "posts": "delete"}
+    response = client.post("/en/me/withdraw", data=form)
+    assert response.status_code == 400
+    assert "You are the only privacy officer." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Member, officer_id) is not None
+    make_member(email="second@example.com", staff_role="privacy_officer")
+    assert client.post("/en/me/withdraw", data=form).status_code == 302
+    with app.app_context():
+        assert db.session.get(Member, officer_id) is None
+        change = db.session.scalar(select(RoleChange).where(RoleChange.member_id == officer_id))
+        assert (change.before, change.after, change.actor_id) == ("privacy_officer", None, officer_id)
+
+
+def test_office_records_stay_unlinked_and_are_on_the_receipt(app, join, make_member):
+    from models import Campaign, CampaignDelivery
+    from services.retention_store import retain_until
+    from services.staff_audit import record_access
+
+    member_id = join()
+    now = now_utc()
+    with app.app_context():
+        campaign = Campaign(subject_ko="광고", subject_en="Ad", body_ko="본문", body_en="Body", created_by=1)
+        db.session.add(campaign)
+        db.session.flush()
+        db.session.add(
+            CampaignDelivery(
+                campaign_id=campaign.id,
+                member_id=member_id,
+                status="held",
+                send_after=now + timedelta(hours=3),
+                retain_until=retain_until("advertising", now),
+            )
+        )
+        record_access(1, member_id, "member_view", ["name"], "checking a correction request")
+        db.session.commit()
+    with app.app_context():
+        from services.withdrawal import withdraw
+
+        receipt = withdraw(db.session.get(Member, member_id), PASSWORD)
+        delivery = db.session.scalar(select(CampaignDelivery))
+        # The held advertisement is never sent, and the record names nobody.
+        assert (delivery.status, delivery.member_id) == ("skipped", None)
+        assert {"advertising", "staff_access_log"} <= {item["category"] for item in receipt["kept"]}
+
+
+def test_a_withdrawn_members_number_is_never_given_to_the_next_member(app, join, make_member):
+    member_id = join()
+    with app.app_context():
+        from services.withdrawal import withdraw
+
+        withdraw(db.session.get(Member, member_id), PASSWORD)
+    # The withdrawn member held the highest number: SQLite without AUTOINCREMENT would reuse it.
+    assert make_member(email="newcomer@example.com") > member_id

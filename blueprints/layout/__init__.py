@@ -1,20 +1,24 @@
 """What every page's layout needs: brand, footer contacts, date filters."""
 
+import logging
 from datetime import datetime
 
-from flask import Blueprint
+from flask import Blueprint, g
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
+from sqlalchemy.exc import SQLAlchemyError
 
 from services.authors import author_tag
 from services.policy_facts import officer_contact
+from services.policy_notices import upcoming_changes
 from services.regions import region_label
 from services.retention import retention_categories
 from services.specialties import language_label, specialty_label
 from services.text import split_links
 
 bp = Blueprint("layout", __name__)
+log = logging.getLogger(__name__)
 
 # CLDR's medium Korean pattern prints "AM"; Korean readers expect 오전/오후.
 DATETIME_PATTERNS = {"ko": "y년 M월 d일 aaaa h:mm", "en": "MMM d, y, h:mm a"}
@@ -24,6 +28,19 @@ DATETIME_PATTERNS = {"ko": "y년 M월 d일 aaaa h:mm", "en": "MMM d, y, h:mm a"}
 def layout_context() -> dict:
     """Values the header and footer show on every page."""
     return {"site_name": "USNAPER", "officer": officer_contact(str(get_locale()))}
+
+
+@bp.app_template_global("upcoming_policy_changes")
+def upcoming_policy_changes() -> list:
+    """Announced policy versions not yet in force, for the notice banner: one query per request at most."""
+    if "upcoming_policy_changes" not in g:
+        try:
+            g.upcoming_policy_changes = upcoming_changes()
+        except SQLAlchemyError:
+            # An error page rendered while the database is down must still render.
+            log.warning("policy banner skipped: database unavailable", exc_info=True)
+            g.upcoming_policy_changes = []
+    return g.upcoming_policy_changes
 
 
 @bp.app_template_filter("local_datetime")

@@ -1,4 +1,4 @@
-"""Marketing e-mail by consent: campaigns for the privacy officer, one-click unsubscribe for all (SPEC §10)."""
+"""Marketing e-mail by consent: the privacy officer's campaigns, one-click unsubscribe (SPEC §10)."""
 
 from flask import Blueprint
 

@@ -20,6 +20,7 @@ from blueprints.me.forms import (
 from blueprints.messages import message_for
 from services.bookings import provisions_about
 from services.clock import now_utc
+from services.complaints import complaints_of
 from services.field_crypto import decrypt_field
 from services.members import MembershipError
 from services.my_info import (
@@ -52,7 +53,11 @@ CONSENT_LABELS = {
     "marketing_sms": _l("Advertising by text message"),
     "marketing_night": _l("Advertising between 21:00 and 08:00"),
 }
-CHANNEL_LABELS = {"signup": _l("Signup"), "my_info": _l("My info")}
+CHANNEL_LABELS = {
+    "signup": _l("Signup"),
+    "my_info": _l("My info"),
+    "unsubscribe_link": _l("Unsubscribe link in an advertising e-mail"),
+}
 
 
 def recent_signin_required(view):
@@ -88,6 +93,7 @@ def overview():
         sign_ins=recent_sign_ins(member),
         writing=my_writing(member),
         provisions=provisions_about(member),
+        complaints=complaints_of(member),
         form=form,
         consent_labels=CONSENT_LABELS,
         channel_labels=CHANNEL_LABELS,
@@ -130,8 +136,16 @@ def leave():
     if form.validate_on_submit():
         try:
             withdraw(current_user, form.password.data, keep_posts=form.posts.data == "keep")
-        except MembershipError:
-            form.password.errors.append(_l("That password is not right."))
+        except MembershipError as error:
+            if error.code == "last_officer":
+                form.form_errors.append(
+                    _l(
+                        "You are the only privacy officer. Give the role to someone else in the "
+                        "privacy office before you leave."
+                    )
+                )
+            else:
+                form.password.errors.append(_l("That password is not right."))
         else:
             logout_user()
             session.clear()

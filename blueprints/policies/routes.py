@@ -9,8 +9,7 @@ from flask_babel import get_locale
 
 from blueprints.policies import bp
 from services.policies import POLICY_KINDS, current_version, find_version, version_status, versions
-from services.policy_facts import consignees, policy_facts
-from services.retention import retention_categories
+from services.policy_notices import comparison, version_context
 
 if TYPE_CHECKING:
     from models.policy import PolicyVersion
@@ -22,18 +21,12 @@ def render_version(kind: str, shown: PolicyVersion | None):
     """Render one version of a legal text with the numbers it states and today's contacts."""
     if shown is None:
         abort(404)
-    locale = str(get_locale())
     current = current_version(kind)
     return render_template(
         "policies/show.html",
-        kind=kind,
-        shown=shown,
         current=current,
         status=version_status(shown, current),
-        locale=locale,
-        facts=policy_facts(shown.promises),
-        retention=retention_categories(shown.promises.get("RETENTION_MONTHS")),
-        consignees=consignees(locale),
+        **version_context(shown, str(get_locale())),
     )
 
 
@@ -47,6 +40,26 @@ def current(kind: str):
 def version(kind: str, version: str):
     """One version, current or earlier, at its own lasting URL."""
     return render_version(kind, find_version(kind, version))
+
+
+@bp.get(f"/{KIND_RULE}/<version:version>/changes")
+def changes(kind: str, version: str):
+    """What an announced version changes: its summary and a line-by-line comparison of the texts."""
+    shown = find_version(kind, version)
+    if shown is None:
+        abort(404)
+    locale = str(get_locale())
+    previous, hunks = comparison(shown, locale)
+    current = current_version(kind)
+    return render_template(
+        "policies/changes.html",
+        kind=kind,
+        shown=shown,
+        status=version_status(shown, current),
+        previous=previous,
+        hunks=hunks,
+        locale=locale,
+    )
 
 
 @bp.get(f"/{KIND_RULE}/history")

@@ -147,7 +147,11 @@ def upgrade():
         batch_op.add_column(sa.Column('notice_finished_at', sa.DateTime(timezone=True), nullable=True))
 
     # Every version that existed before drafts did was published.
-    op.execute("UPDATE policy_versions SET announced_at = created_at WHERE announced_at IS NULL")
+    # ...and any e-mail about them is long done: the daily job must not send it now.
+    op.execute(
+        "UPDATE policy_versions SET announced_at = created_at, notice_finished_at = created_at "
+        "WHERE announced_at IS NULL"
+    )
     # ### end Alembic commands ###
 
 

@@ -17,9 +17,9 @@ from extensions import db
 from models.board import Post
 from models.member import Member
 from services.boards import board_by_slug
-from services.clock import now_utc, seoul_today
-from services.members import SignupRequest, sign_up
+from services.clock import now_utc
 from services.posts import create_post
+from tests.browser.accounts import active_member
 
 PASSWORD = "게시판 시험용 아주 긴 비밀번호"
 MODERATOR = ("moderator@usnaper.example", "demo-moderator-password")
@@ -27,21 +27,7 @@ MODERATOR = ("moderator@usnaper.example", "demo-moderator-password")
 
 def make_member(app, email: str, name: str, language: str = "ko") -> int:
     """An active member who joined 60 days ago (old enough for the new-account spam rule)."""
-    with app.app_context():
-        member = sign_up(
-            SignupRequest(
-                email=email,
-                password=PASSWORD,
-                name=name,
-                birth_date=seoul_today().replace(year=1990),
-                language=language,
-                consents={"privacy_notice": True, "terms": True},
-            )
-        )
-        member.status = "active"
-        member.created_at = now_utc() - timedelta(days=60)
-        db.session.commit()
-        return member.id
+    return active_member(app, email, name, PASSWORD, language=language)
 
 
 def make_post(app, author_id: int, title: str, body: str, slug: str = "free") -> int:

@@ -21,8 +21,8 @@ from sqlalchemy import select
 from extensions import db
 from models.member import Member
 from models.shoot import ContactProvision
-from services.clock import now_utc, seoul_today
-from services.members import SignupRequest, sign_up
+from services.clock import seoul_today
+from tests.browser.accounts import active_member
 
 PASSWORD = "예약 흐름 시험용 아주 긴 비밀번호"
 CUSTOMER_PHONE = "010-2468-1357"
@@ -31,22 +31,7 @@ GPS_IFD = 0x8825
 
 def make_member(app, email: str, name: str, phone: str | None = None) -> int:
     """An active Korean-speaking member; with a phone, it is kept under the optional-profile consent."""
-    with app.app_context():
-        member = sign_up(
-            SignupRequest(
-                email=email,
-                password=PASSWORD,
-                name=name,
-                birth_date=seoul_today().replace(year=1990),
-                language="ko",
-                phone=phone,
-                consents={"privacy_notice": True, "terms": True, "optional_profile": phone is not None},
-            )
-        )
-        member.status = "active"
-        member.created_at = now_utc() - timedelta(days=60)
-        db.session.commit()
-        return member.id
+    return active_member(app, email, name, PASSWORD, phone=phone)
 
 
 def jpeg_with_gps() -> bytes:

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from extensions import db
 from models import PolicyVersion
-from services.clock import seoul_today
+from services.clock import now_utc, seoul_today
 
 
 def add_newer_privacy_version(app) -> None:
@@ -21,6 +21,7 @@ def add_newer_privacy_version(app) -> None:
                 effective_on=today - timedelta(days=1),
                 summary_ko="시험용 개정",
                 summary_en="Test revision",
+                announced_at=now_utc() - timedelta(days=10),
             )
         )
         db.session.commit()
