@@ -1,7 +1,9 @@
-"""Response headers every page carries (the full set arrives with the hardening work)."""
+"""Request checks and the response headers every page carries (the policies live in headers.py)."""
 
-from flask import Blueprint, abort, current_app, request
+from flask import Blueprint, abort, request
 from werkzeug.wrappers import Response
+
+from blueprints.security.headers import add_security_headers
 
 bp = Blueprint("security", __name__)
 
@@ -16,10 +18,5 @@ def refuse_nul_bytes() -> None:
 
 @bp.after_app_request
 def security_headers(response: Response) -> Response:
-    """No MIME sniffing, no full URLs leaked to other sites, HSTS where TLS is the rule."""
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    seconds = current_app.config["HSTS_SECONDS"]
-    if seconds:
-        response.headers.setdefault("Strict-Transport-Security", f"max-age={seconds}; includeSubDomains")
-    return response
+    """Every response leaves with the security headers of headers.py."""
+    return add_security_headers(response)
