@@ -9,66 +9,14 @@ import json
 import os
 import secrets
 import tempfile
+from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
 
+from config_env import ConfigError, env_bool, env_int, env_json_list, env_list, env_str
+
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
-
-
-class ConfigError(RuntimeError):
-    """Raised when the environment cannot produce a safe configuration."""
-
-
-def env_str(name: str, default: str | None = None) -> str | None:
-    """An environment variable, with blank treated as unset."""
-    value = os.environ.get(name, "").strip()
-    return value or default
-
-
-def env_int(name: str, default: int) -> int:
-    """An integer environment variable; a non-number is a configuration error."""
-    raw = env_str(name)
-    if raw is None:
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
-
-
-def env_bool(name: str, default: bool) -> bool:
-    """A yes/no environment variable (1/0, true/false, yes/no, on/off)."""
-    raw = env_str(name)
-    if raw is None:
-        return default
-    if raw.lower() in {"1", "true", "yes", "on"}:
-        return True
-    if raw.lower() in {"0", "false", "no", "off"}:
-        return False
-    raise ConfigError(f"{name} must be true or false, got {raw!r}")
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    """A comma-separated list (blank items dropped), or default when unset."""
-    raw = os.environ.get(name)
-    if raw is None:
-        return list(default)
-    return [item.strip().lower() for item in raw.split(",") if item.strip()]
-
-
-def env_json_list(name: str, default: list[dict]) -> list[dict]:
-    """A JSON list of objects, e.g. the outsourced processors shown in the policy."""
-    raw = env_str(name)
-    if raw is None:
-        return default
-    try:
-        value = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"{name} is not valid JSON: {exc.msg}") from None
-    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        raise ConfigError(f"{name} must be a JSON list of objects")
-    return value
 
 
 # Retention periods in months (SPEC §5); each can be overridden by
@@ -258,8 +206,20 @@ class Config:
     # The access audit's monthly review highlights staff who opened personal data more often than this.
     AUDIT_UNUSUAL_OPENINGS = env_int("AUDIT_UNUSUAL_OPENINGS", 30)
 
+    # Sessions (SPEC §13). The cookie lasts until the browser closes; a sign-in ends after
+    # SESSION_IDLE_MINUTES without a request and SESSION_LIFETIME_HOURS after it began, and the
+    # server refuses any session cookie signed longer ago than that (Flask's default: 31 days).
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=env_int("SESSION_LIFETIME_HOURS", 12))
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 60))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    # No page offers "remember me" and a remember cookie is never honoured (the auth blueprint
+    # deletes one on sight); these keep Flask-Login's 365-day default out even so.
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_TIME_LIMIT = 3600
 
     # Values production must be given; the others get throwaway or demo defaults.
@@ -357,6 +317,11 @@ class ProductionConfig(Config):
     """gunicorn behind TLS: PostgreSQL, RQ workers, real SMTP."""
 
     SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    # The __Host- prefix makes browsers insist on Secure, Path=/ and no Domain, so no sibling
+    # subdomain can plant or overwrite these cookies.
+    SESSION_COOKIE_NAME = "__Host-session"
+    LANGUAGE_COOKIE_NAME = "__Host-lang"
     PREFERRED_URL_SCHEME = "https"
     PROXY_HOPS = env_int("PROXY_HOPS", 1)
     HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600)

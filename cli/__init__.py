@@ -7,6 +7,7 @@ def register_commands(app: Flask) -> None:
     """Attach every command group to the app."""
     from cli.boards import boards
     from cli.demo import demo
+    from cli.deploy import check_deploy
     from cli.mail import mail
     from cli.policies import policies
     from cli.translate import translate
@@ -15,3 +16,4 @@ def register_commands(app: Flask) -> None:
 
     for group in (boards, demo, jobs, mail, policies, translate, users):
         app.cli.add_command(group)
+    app.cli.add_command(check_deploy)

@@ -1,7 +1,7 @@
 """Signing in and resetting a password: no enumeration, throttled guessing (SPEC §13)."""
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from flask import current_app
@@ -97,6 +97,24 @@ def reset_password(token: str, new_password: str) -> Member:
         member.status, member.email_verified_at = "active", now_utc()
     db.session.commit()
     return member
+
+
+def end_every_session(member: Member) -> None:
+    """Sign the member out everywhere: every session cookie issued to them so far stops working."""
+    member.session_version += 1
+    db.session.commit()
+
+
+def sign_in_expired(signed_in_at: datetime | None, seen_at: datetime | None, now: datetime) -> bool:
+    """Whether a sign-in has outlived PERMANENT_SESSION_LIFETIME or sat idle for SESSION_IDLE_TIMEOUT."""
+    cfg = current_app.config
+    if signed_in_at is None:  # not a sign-in this site made (e.g. an old remember-me cookie)
+        return True
+    idle_since = seen_at or signed_in_at
+    return (
+        now - signed_in_at >= cfg["PERMANENT_SESSION_LIFETIME"]
+        or now - idle_since >= cfg["SESSION_IDLE_TIMEOUT"]
+    )
 
 
 def load_member(session_id: str) -> Member | None:

@@ -26,13 +26,50 @@ from blueprints.auth.forms import (
     SignupForm,
 )
 from blueprints.messages import message_for
-from services.auth import authenticate, request_password_reset, reset_password, restore_dormant
+from services.auth import (
+    authenticate,
+    end_every_session,
+    request_password_reset,
+    reset_password,
+    restore_dormant,
+    sign_in_expired,
+)
 from services.clock import now_utc
 from services.locale import switch_target
 from services.members import MembershipError, SignupRequest, sign_up, verify_email
 
 # The restore step must follow the password check closely.
 RESTORE_WINDOW = timedelta(minutes=10)
+# How stale the idle clock may get before it is written again (each write re-sends the cookie).
+SEEN_RESOLUTION = timedelta(minutes=1)
+
+
+def _start_session(member) -> None:
+    """Sign the member in on a fresh session, with the clocks the session limits read."""
+    session.clear()  # nothing from before sign-in carries over
+    login_user(member)
+    session["signed_in_at"] = session["seen_at"] = now_utc().isoformat()
+
+
+def _stamp(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@bp.before_app_request
+def end_stale_session() -> None:
+    """Sign out a session past its lifetime or idle too long; never honour a remember-me cookie."""
+    if current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies:
+        session["_remember"] = "clear"  # Flask-Login then ignores the cookie and deletes it
+    if "_user_id" not in session:
+        return
+    now = now_utc()
+    seen_at = _stamp(session.get("seen_at"))
+    if sign_in_expired(_stamp(session.get("signed_in_at")), seen_at, now):
+        logout_user()
+        session.clear()
+        flash(_l("Your session has ended. Please sign in again."), "info")
+    elif seen_at is None or now - seen_at >= SEEN_RESOLUTION:
+        session["seen_at"] = now.isoformat()
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -91,9 +128,7 @@ def signin():
                 return redirect(url_for("auth.restore"))
             form.form_errors.append(message_for(error))
             return render_template("auth/signin.html", form=form), 429 if error.code == "throttled" else 400
-        session.clear()  # nothing from before sign-in carries over
-        login_user(member)
-        session["signed_in_at"] = now_utc().isoformat()
+        _start_session(member)
         flash(_l("Welcome back. On a shared computer, remember to sign out when you leave."), "success")
         target = switch_target(request.args.get("next"), member.language, current_app.config["LANGUAGES"])
         return redirect(target or url_for("pages.home", lang_code=member.language))
@@ -117,9 +152,7 @@ def restore():
             session.pop("restore", None)
             flash(_l("That account cannot be restored from here. Please sign in again."), "error")
             return redirect(url_for("auth.signin"))
-        session.clear()
-        login_user(member)
-        session["signed_in_at"] = now_utc().isoformat()
+        _start_session(member)
         flash(_l("Welcome back. Your account is active again."), "success")
         return redirect(url_for("me.overview", lang_code=member.language))
     return render_template("auth/restore.html", form=form)
@@ -127,13 +160,16 @@ def restore():
 
 @bp.post("/signout")
 def signout():
-    """End this session (a POST with a CSRF token, never a link)."""
+    """End this session and every other one of the member's (a POST with a CSRF token, never a link)."""
     form = SignoutForm()
     if not form.validate_on_submit():
         return redirect(url_for("pages.home"))
+    if current_user.is_authenticated:
+        # The cookie itself cannot be revoked: a copy of it must stop working, so the version moves on.
+        end_every_session(current_user._get_current_object())
     logout_user()
     session.clear()
-    flash(_l("You are signed out."), "success")
+    flash(_l("You are signed out here and on every other device."), "success")
     return redirect(url_for("pages.home"))
 
 
