@@ -164,7 +164,10 @@ def test_flask_debug_in_the_environment_fails(production_app, monkeypatch):
 def test_the_test_configuration_fails_and_no_secret_is_printed(app, runner):
     result = runner.invoke(args=["check-deploy"])
     assert result.exit_code == 1
-    for setting in ("TESTING", "SECRET_KEY", "DATABASE_URL", "MAIL_SERVER", "SESSION_COOKIE_SECURE"):
+    expected = ["TESTING", "SECRET_KEY", "MAIL_SERVER", "SESSION_COOKIE_SECURE"]
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):  # the PostgreSQL run passes this one
+        expected.append("DATABASE_URL")
+    for setting in expected:
         assert f"ERROR {setting}: " in result.output
     for secret in ("test-secret-key", "test-field-key", "test-pseudonym-key"):
         assert secret not in result.output
