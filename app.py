@@ -16,6 +16,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     import jobs
     from blueprints import register_blueprints
     from blueprints.i18n.locale import select_locale
+    from blueprints.security.limits import init_rate_limits
     from cli import register_commands
 
     config_class = config_class or config_from_env()
@@ -35,6 +36,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     jobs.init_app(app)
+    init_rate_limits(app)
     register_blueprints(app)
     register_commands(app)
 

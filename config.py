@@ -13,6 +13,8 @@ from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
 
+from limits import parse_many
+
 from config_env import ConfigError, env_bool, env_int, env_json_list, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -89,6 +91,24 @@ def mail_sender(raw: str) -> str:
     if "@" not in address or raw.count("<") != raw.count(">"):
         raise ConfigError(f"MAIL_DEFAULT_SENDER is not a usable From address: {raw!r}")
     return raw
+
+
+def rate_limit(name: str, default: str) -> str:
+    """A Flask-Limiter limit string ("10 per minute; 100 per hour") from the environment, checked now.
+
+    A bad string would otherwise surface only at the first limited request.
+    """
+    raw = env_str(name, default)
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ConfigError(f"{name} is not a rate limit such as '10 per minute': {raw!r}") from None
+    return raw
+
+
+def rate_limit_storage(redis_url: str | None) -> str:
+    """Where the rate-limit counts live: RATELIMIT_STORAGE_URI, else REDIS_URL, else this process's memory."""
+    return env_str("RATELIMIT_STORAGE_URI") or redis_url or "memory://"
 
 
 class Config:
@@ -189,6 +209,26 @@ class Config:
     REPORTS_PER_HOUR = env_int("REPORTS_PER_HOUR", 10)
     # Privacy complaints and questions (SPEC §12): each one is stored and acknowledged by e-mail.
     COMPLAINTS_PER_HOUR = env_int("COMPLAINTS_PER_HOUR", 5)
+
+    # Request-level limits per client address (Flask-Limiter), in front of the per-member and
+    # per-account counters above: a flood from one address gets a 429 before any rule runs.
+    # Only POSTs are limited; the forms themselves stay open. Generous enough for a carrier's
+    # shared address (CGNAT), tight enough to stop credential stuffing from one.
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    # Redis shares the counts between every process and machine; memory:// counts per process.
+    RATELIMIT_STORAGE_URI = rate_limit_storage(REDIS_URL)
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
+    RATELIMIT_KEY_PREFIX = "usnaper"
+    # Storage down: let the request through (logged) rather than answer 500; the database
+    # counters above still hold.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_SIGNIN = rate_limit("RATELIMIT_SIGNIN", "10 per minute; 100 per hour")
+    RATELIMIT_SIGNUP = rate_limit("RATELIMIT_SIGNUP", "5 per minute; 30 per hour")
+    RATELIMIT_PASSWORD_RESET = rate_limit("RATELIMIT_PASSWORD_RESET", "5 per minute; 30 per hour")
+    RATELIMIT_COMPLAINT = rate_limit("RATELIMIT_COMPLAINT", "5 per minute; 30 per hour")
+    RATELIMIT_POSTING = rate_limit("RATELIMIT_POSTING", "10 per minute; 120 per hour")
+    RATELIMIT_REPORT = rate_limit("RATELIMIT_REPORT", "10 per minute; 60 per hour")
+    RATELIMIT_ASK = rate_limit("RATELIMIT_ASK", "10 per minute; 60 per hour")
     BOARD_PAGE_SIZE = env_int("BOARD_PAGE_SIZE", 20)
     SPAM_MAX_LINKS = env_int("SPAM_MAX_LINKS", 3)
     SPAM_NEW_ACCOUNT_HOURS = env_int("SPAM_NEW_ACCOUNT_HOURS", 24)
@@ -306,6 +346,9 @@ class TestingConfig(DevelopmentConfig):
     SQLALCHEMY_DATABASE_URI = env_str("TEST_DATABASE_URL", "sqlite://")
     SQLALCHEMY_BINDS = {"dormant": "sqlite://"}
     REDIS_URL = None  # embedded mode; tests that need Redis opt in with TEST_REDIS_URL
+    # Off so the suite's many POSTs from one address pass; tests/test_rate_limits.py turns it on.
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
     # Never the development photos under instance/: tests that look at files set their own.
     PHOTO_DIR = str(Path(tempfile.gettempdir()) / "usnaper-test-photos")
     SERVER_NAME = "localhost"

@@ -1,6 +1,8 @@
 """Extension objects, created unbound and bound to the app in create_app()."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -22,6 +24,9 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+# Request-level rate limits per client address (request.remote_addr: the client's own once
+# ProxyFix trusts PROXY_HOPS proxies). The limits and the 429 page: blueprints/security/limits.py.
+limiter = Limiter(key_func=get_remote_address)
 
 
 @event.listens_for(Engine, "connect")

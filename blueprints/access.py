@@ -2,8 +2,10 @@
 
 from functools import wraps
 
-from flask import abort, current_app
+from flask import abort
 from flask_login import current_user, login_required
+
+from blueprints.security.logging import log_access_refused
 
 
 def staff_required(*roles: str):
@@ -13,7 +15,7 @@ def staff_required(*roles: str):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.has_role(*roles):
-                current_app.logger.warning("member %s refused a %s page", current_user.id, "/".join(roles))
+                log_access_refused(needs="/".join(roles))
                 abort(403)
             return view(*args, **kwargs)
 

@@ -24,6 +24,7 @@ MESSAGES = {
     "consent_required": _l("Joining needs both required consents."),
     "too_short": _l("Use at least 10 characters."),
     "too_long": _l("Use at most 256 characters."),
+    "too_common": _l("This password is too common. Choose a longer phrase only you would think of."),
     "invalid": _l("The e-mail address or password is not right."),
     "throttled": _l("Too many failed attempts. Please wait 15 minutes and try again."),
     "unverified": _l("Please verify your e-mail address first: open the link we sent you."),

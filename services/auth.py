@@ -1,5 +1,6 @@
 """Signing in and resetting a password: no enumeration, throttled guessing (SPEC §13)."""
 
+import logging
 import secrets
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -17,6 +18,7 @@ from services.link_tokens import LinkTokenError, make_token, member_from_token
 from services.members import MembershipError, email_key, find_member_by_email, usable_address
 from services.outbox import queue_email
 from services.passwords import check_password, hash_password, needs_rehash, password_problem
+from services.security_log import security_event
 
 RESET_SALT = "password-reset"
 RESET_MAX_AGE = timedelta(hours=1)
@@ -36,6 +38,7 @@ def authenticate(email: str, password: str, address: str) -> Member:
     if throttle.is_blocked("account", account, cfg["SIGNIN_MAX_FAILURES_PER_ACCOUNT"]) or throttle.is_blocked(
         "address", address, cfg["SIGNIN_MAX_FAILURES_PER_ADDRESS"]
     ):
+        security_event("signin_failure", "throttled", level=logging.WARNING)
         raise MembershipError("throttled")
     member = find_member_by_email(email) or find_dormant(email)
     stored = member.password_hash if member else _unknown_member_hash(cfg["BCRYPT_COST"])
@@ -44,10 +47,13 @@ def authenticate(email: str, password: str, address: str) -> Member:
         throttle.record_failure("account", account, THROTTLE_WINDOW)
         throttle.record_failure("address", address, THROTTLE_WINDOW)
         db.session.commit()
+        security_event("signin_failure", "invalid", member.id if member else None, logging.WARNING)
         raise MembershipError("invalid")
     if member.status == "pending":
+        security_event("signin_failure", "unverified", member.id, logging.WARNING)
         raise MembershipError("unverified")
     if member.status == "dormant":
+        security_event("signin_pending", "dormant", member.id)
         error = MembershipError("dormant")
         error.member_id = member.id  # the restore step may go on for this member only
         raise error
@@ -58,7 +64,13 @@ def authenticate(email: str, password: str, address: str) -> Member:
     member.last_active_at = now_utc()
     member.dormancy_notice_at = None  # active again: a future dormancy gets its own notice
     db.session.commit()
+    security_event("signin_success", "ok", member.id)
     return member
+
+
+def record_malformed_sign_in() -> None:
+    """Log a sign-in refused before any check (a malformed address, a missing field) as a failure."""
+    security_event("signin_failure", "malformed", level=logging.WARNING)
 
 
 def request_password_reset(email: str) -> None:
@@ -85,8 +97,10 @@ def reset_password(token: str, new_password: str) -> Member:
     try:
         member, data = member_from_token(RESET_SALT, token, RESET_MAX_AGE)
     except LinkTokenError as error:
+        security_event("password_reset", error.code, level=logging.WARNING)
         raise MembershipError(error.code) from None
     if member.password_hash[-16:] != data.get("h"):
+        security_event("password_reset", "token_used", member.id, logging.WARNING)
         raise MembershipError("token_used")
     problem = password_problem(new_password)
     if problem:
@@ -96,6 +110,7 @@ def reset_password(token: str, new_password: str) -> Member:
     if member.status == "pending":  # the link proved the address too
         member.status, member.email_verified_at = "active", now_utc()
     db.session.commit()
+    security_event("password_reset", "ok", member.id)
     return member
 
 
@@ -138,4 +153,5 @@ def restore_dormant(member_id: int) -> Member:
         raise MembershipError("not_dormant")
     member.last_active_at = now_utc()
     db.session.commit()
+    security_event("signin_success", "restored", member.id)
     return member

@@ -1,6 +1,5 @@
 """Staff roles (SPEC §1): granted and removed by the privacy officer or the bootstrap command, all logged."""
 
-import logging
 from datetime import datetime
 
 from sqlalchemy import select
@@ -12,8 +11,7 @@ from services.clock import now_utc
 from services.members import find_member_by_email
 from services.retention_store import retain_until
 from services.rules import RuleError, valid_id
-
-log = logging.getLogger(__name__)
+from services.security_log import security_event
 
 
 class StaffError(RuleError):
@@ -105,7 +103,7 @@ def _change(member: Member, role: str | None, actor_id: int | None, now: datetim
         raise StaffError("last_officer", "role" if role else None)
     change = record_role_change(member, role, actor_id, now)
     db.session.commit()
-    log.info(
-        "member %s staff role changed from %s to %s by %s", member.id, before, role, actor_id or "the CLI"
+    security_event(
+        "role_change", "ok", member.id, before=before or "none", after=role or "none", actor=actor_id or "cli"
     )
     return change

@@ -28,6 +28,7 @@ from services.photographers import profile_of, stored_names_of
 from services.posts import remove_comment, remove_posts
 from services.rejoin import remember_withdrawal
 from services.retention_store import keep, retain_until
+from services.security_log import security_event
 from services.staff import other_active_officers, record_role_change
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,7 @@ def _keep_office_records(member: Member, now) -> list[dict]:
     """
     kept = []
     if member.staff_role is not None:
+        security_event("role_change", "withdrawn", member.id, before=member.staff_role, after="-")
         record_role_change(member, None, actor_id=member.id, now=now)
     db.session.execute(
         update(CampaignDelivery)

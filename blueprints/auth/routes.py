@@ -26,9 +26,11 @@ from blueprints.auth.forms import (
     SignupForm,
 )
 from blueprints.messages import message_for
+from blueprints.security.limits import limited
 from services.auth import (
     authenticate,
     end_every_session,
+    record_malformed_sign_in,
     request_password_reset,
     reset_password,
     restore_dormant,
@@ -73,6 +75,7 @@ def end_stale_session() -> None:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limited("RATELIMIT_SIGNUP")
 def signup():
     """Join: required items, optional items, separate consents, the 14+ age gate."""
     form = SignupForm()
@@ -116,6 +119,7 @@ def verify(token: str):
 
 
 @bp.route("/signin", methods=["GET", "POST"])
+@limited("RATELIMIT_SIGNIN")
 def signin():
     """Sign in with e-mail and password; the session starts afresh."""
     form = SigninForm()
@@ -132,6 +136,8 @@ def signin():
         flash(_l("Welcome back. On a shared computer, remember to sign out when you leave."), "success")
         target = switch_target(request.args.get("next"), member.language, current_app.config["LANGUAGES"])
         return redirect(target or url_for("pages.home", lang_code=member.language))
+    if form.errors:
+        record_malformed_sign_in()
     return render_template("auth/signin.html", form=form), 400 if form.errors else 200
 
 
@@ -174,6 +180,7 @@ def signout():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@limited("RATELIMIT_PASSWORD_RESET")
 def forgot_password():
     """Ask for a reset link; the answer is the same whether or not the address is a member's."""
     form = ForgotPasswordForm()
@@ -185,6 +192,7 @@ def forgot_password():
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limited("RATELIMIT_PASSWORD_RESET")
 def reset(token: str):
     """Choose a new password from a reset link."""
     form = ResetPasswordForm()
@@ -192,7 +200,10 @@ def reset(token: str):
         try:
             reset_password(token, form.password.data)
         except MembershipError as error:
-            return render_template("auth/link_problem.html", message=message_for(error)), 400
+            if error.field != "password":  # the link itself is the problem
+                return render_template("auth/link_problem.html", message=message_for(error)), 400
+            form.password.errors.append(message_for(error))
+            return render_template("auth/reset_password.html", form=form), 400
         flash(_l("Your password is changed. Please sign in with the new one."), "success")
         return redirect(url_for("auth.signin"))
     return render_template("auth/reset_password.html", form=form), 400 if form.errors else 200

@@ -14,6 +14,7 @@ from blueprints.boards.forms import (
     ReportForm,
 )
 from blueprints.messages import refusal_message, show_refusal
+from blueprints.security.limits import limited
 from services.boards import all_boards, board_by_slug, comment_page, post_page
 from services.posts import (
     PostingError,
@@ -77,6 +78,7 @@ def board(slug: str):
 
 
 @bp.route("/<slug>/new", methods=["GET", "POST"])
+@limited("RATELIMIT_POSTING")
 @login_required
 def new_post(slug: str):
     """Write a post."""
@@ -160,6 +162,7 @@ def remove(slug: str, post_id: int):
 
 
 @bp.post("/<slug>/<int:post_id>/comments")
+@limited("RATELIMIT_POSTING")
 @login_required
 def comment(slug: str, post_id: int):
     """Add a comment under a post."""
@@ -219,6 +222,7 @@ def remove_comment_view(comment_id: int):
 
 
 @bp.route("/report/<any(post, comment):kind>/<int:target_id>", methods=["GET", "POST"])
+@limited("RATELIMIT_REPORT")
 @login_required
 def report_view(kind: str, target_id: int):
     """Report a post or comment to the moderators."""

@@ -9,6 +9,7 @@ from blueprints.access import staff_required
 from blueprints.complaints import bp
 from blueprints.complaints.forms import AnswerForm, CloseForm, ComplaintForm, RevealForm
 from blueprints.messages import flash_form_errors, refusal_message, show_refusal
+from blueprints.security.limits import limited
 from services.complaints import (
     ComplaintError,
     Sender,
@@ -48,6 +49,7 @@ def _complaint_or_404(complaint_id: int):
 
 
 @bp.route("/privacy/contact", methods=["GET", "POST"])
+@limited("RATELIMIT_COMPLAINT")
 def new():
     """Send the privacy office a complaint or question; visitors give an address for the answer."""
     member = current_user if current_user.is_authenticated else None

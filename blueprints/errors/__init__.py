@@ -4,8 +4,10 @@ import logging
 
 from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from blueprints.security.logging import log_access_refused, log_csrf_failure
 from extensions import db
 
 bp = Blueprint("errors", __name__)
@@ -33,18 +35,27 @@ ERROR_TEXTS = {
     ),
 }
 GENERIC = (_l("Something went wrong"), _l("The request could not be completed."))
+CSRF_TEXTS = (
+    ERROR_TEXTS[400][0],
+    _l(
+        "This form was open too long or was sent from another site, so it was not accepted. "
+        "Please go back, reload the page and try again."
+    ),
+)
 
 
 @bp.app_errorhandler(HTTPException)
-def http_error(error: HTTPException):
-    """Render any HTTP error as our page, keeping headers such as Allow.
+def http_error(error: HTTPException, texts: tuple | None = None):
+    """Render any HTTP error as our page, keeping headers such as Allow; a 403 is a security event.
 
     An error answer means the request's change is abandoned: roll back whatever
     it had written so far, so nothing half-done is committed later.
     """
     db.session.rollback()
     code = error.code or 500
-    title, message = ERROR_TEXTS.get(code, GENERIC)
+    if code == 403:
+        log_access_refused()
+    title, message = texts or ERROR_TEXTS.get(code, GENERIC)
     headers = [(key, value) for key, value in error.get_headers() if key.lower() != "content-type"]
     try:
         body = render_template("errors/error.html", code=code, title=title, message=message)
@@ -52,6 +63,13 @@ def http_error(error: HTTPException):
         log.exception("error page for %s could not be rendered", code)
         body = f"{code}"
     return body, code, headers
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(error: CSRFError):
+    """A form refused for its CSRF token: a 400 page saying what to do, and a security event."""
+    log_csrf_failure(error.description or "")
+    return http_error(error, CSRF_TEXTS)
 
 
 @bp.app_errorhandler(InternalServerError)

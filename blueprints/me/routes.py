@@ -221,9 +221,7 @@ def password():
         except MembershipError as error:
             field = form[error.field] if error.field else form.current_password
             field.errors.append(
-                _l("That password is not right.")
-                if error.code == "wrong_password"
-                else _l("Use 10 to 256 characters.")
+                _l("That password is not right.") if error.code == "wrong_password" else message_for(error)
             )
         else:
             login_user(current_user._get_current_object())  # this session goes on under the new version

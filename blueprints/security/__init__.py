@@ -4,8 +4,11 @@ from flask import Blueprint, abort, request
 from werkzeug.wrappers import Response
 
 from blueprints.security.headers import add_security_headers
+from blueprints.security.logging import echo_request_id, install_logging
 
 bp = Blueprint("security", __name__)
+bp.record_once(lambda state: install_logging())  # request ids and one-line records (logging.py)
+bp.after_app_request(echo_request_id)
 
 
 @bp.before_app_request

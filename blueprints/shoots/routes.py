@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from blueprints.messages import flash_form_errors, refusal_message, show_refusal
+from blueprints.security.limits import limited
 from blueprints.shoots import bp
 from blueprints.shoots.forms import (
     TIME_WINDOW_LABELS,
@@ -92,6 +93,7 @@ def show_request(request_id: int):
 
 
 @bp.post("/requests/<int:request_id>/asks")
+@limited("RATELIMIT_ASK")
 @login_required
 def ask(request_id: int):
     """Ask the ticked photographers."""
