@@ -121,12 +121,6 @@ def send_notice(notice_id: int, after_batch=None) -> int:
             },
             member_id=member.id,
         )
-        db.session.execute(
-            update(BreachNotice)
-            .where(BreachNotice.id == notice_id)
-            .values(recipients=BreachNotice.recipients + 1)
-            .execution_options(synchronize_session=False)
-        )
         return True
 
     sent = fan_out(
@@ -137,6 +131,7 @@ def send_notice(notice_id: int, after_batch=None) -> int:
         handle,
         current_app.config["FANOUT_BATCH_SIZE"],
         after_batch,
+        count_column="recipients",
     )
     db.session.execute(
         update(BreachNotice)

@@ -26,12 +26,14 @@ def fan_out(
     handle: Callable[[Member], bool],
     batch_size: int,
     after_batch: Callable[[], None] | None = None,
+    count_column: str | None = None,
 ) -> int:
     """Call handle(member) for each member of `members` past the row's cursor; return how many it took.
 
     `members` selects Member rows (without ORDER BY or LIMIT); handle returns
     whether it sent something. after_batch runs after each committed batch
-    (the job layer hands the batch's mail to delivery there).
+    (the job layer hands the batch's mail to delivery there). count_column, if
+    given, is raised by each batch's count in the same conditional UPDATE.
     """
     cursor_attr = getattr(model, cursor_column)
     sent = 0
@@ -49,7 +51,10 @@ def fan_out(
         moved = db.session.execute(
             update(model)
             .where(model.id == row_id, cursor_attr == cursor)
-            .values({cursor_column: batch[-1].id})
+            .values(
+                {cursor_column: batch[-1].id}
+                | ({count_column: getattr(model, count_column) + taken} if count_column else {})
+            )
             .execution_options(synchronize_session=False)
         )
         if moved.rowcount != 1:

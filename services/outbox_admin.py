@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 
 from extensions import db
 from models.outbox import OutboxMessage
+from services.addresses import mask_email
 from services.clock import now_utc
 
 log = logging.getLogger(__name__)
@@ -60,15 +61,9 @@ def retry_failed(message_ids: list[int] | None = None, now: datetime | None = No
     return ids
 
 
-def masked_address(address: str) -> str:
-    """An address shown with its local part hidden: staff see where mail goes, not to whom."""
-    local, _, domain = (address or "").partition("@")
-    return f"{local[:1]}•••@{domain}" if domain else "•••"
-
-
 _ADDRESS_IN_TEXT = re.compile(r"[^\s@'\"<>(){}\[\],;:]+@[^\s@'\"<>(){}\[\],;:]+")
 
 
 def masked_error(text: str | None) -> str:
     """An SMTP error with every address in it masked (a refusal names the recipient)."""
-    return _ADDRESS_IN_TEXT.sub(lambda match: masked_address(match.group(0)), text or "")
+    return _ADDRESS_IN_TEXT.sub(lambda match: mask_email(match.group(0)), text or "")

@@ -18,12 +18,6 @@ class StaffError(RuleError):
     """A staff role change was refused."""
 
 
-def mask_email(email: str) -> str:
-    """An address shown with only its first letter and its domain, e.g. m•••@usnaper.example."""
-    local, _, domain = (email or "").partition("@")
-    return f"{local[:1]}•••@{domain}" if local and domain else "•••"
-
-
 def staff_members() -> list[Member]:
     """Every member holding a staff role, privacy officers first."""
     query = select(Member).where(Member.staff_role.is_not(None)).order_by(Member.staff_role.desc(), Member.id)

@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import Member, RoleChange
+from services.addresses import mask_email
 from services.clock import SEOUL
-from services.staff import StaffError, grant_role, mask_email, remove_role
+from services.staff import StaffError, grant_role, remove_role
 
 
 def role_changes() -> list[RoleChange]:

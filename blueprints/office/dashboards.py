@@ -12,6 +12,7 @@ from jobs import enqueue
 from jobs.breach import send_breach_notice
 from jobs.tasks import deliver_emails
 from services import breach, outbox_admin
+from services.addresses import mask_email
 from services.retention_dashboard import holdings
 from services.rules import valid_id
 
@@ -31,7 +32,7 @@ def mail():
         "office/mail.html",
         counts=outbox_admin.status_counts(),
         sections={status: outbox_admin.unfinished(status) for status in outbox_admin.SHOWN_STATUSES},
-        masked=outbox_admin.masked_address,
+        masked=mask_email,
         masked_error=outbox_admin.masked_error,
         form=RetryForm(),
     )

@@ -25,6 +25,7 @@ from blueprints.office.forms import (
     parse_month,
 )
 from services import member_lookup, staff, staff_audit
+from services.addresses import mask_email
 from services.clock import now_utc, seoul_today
 from services.member_lookup import MemberDataError
 from services.rules import valid_id
@@ -67,7 +68,7 @@ def _roles_page(form: GrantRoleForm | None = None):
         changes=staff.recent_changes(),
         form=form or GrantRoleForm(),
         button=ButtonForm(),
-        mask_email=staff.mask_email,
+        mask_email=mask_email,
     )
 
 
