@@ -224,11 +224,16 @@ class Config:
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_SIGNIN = rate_limit("RATELIMIT_SIGNIN", "10 per minute; 100 per hour")
     RATELIMIT_SIGNUP = rate_limit("RATELIMIT_SIGNUP", "5 per minute; 30 per hour")
+    # Also the e-mail change form: both send a link to an address someone typed.
     RATELIMIT_PASSWORD_RESET = rate_limit("RATELIMIT_PASSWORD_RESET", "5 per minute; 30 per hour")
     RATELIMIT_COMPLAINT = rate_limit("RATELIMIT_COMPLAINT", "5 per minute; 30 per hour")
     RATELIMIT_POSTING = rate_limit("RATELIMIT_POSTING", "10 per minute; 120 per hour")
     RATELIMIT_REPORT = rate_limit("RATELIMIT_REPORT", "10 per minute; 60 per hour")
     RATELIMIT_ASK = rate_limit("RATELIMIT_ASK", "10 per minute; 60 per hour")
+    RATELIMIT_SHOOT_REQUEST = rate_limit("RATELIMIT_SHOOT_REQUEST", "10 per minute; 60 per hour")
+    # The forms that check a signed-in member's password again (password change, withdrawal):
+    # a stolen session must not become a password-guessing oracle.
+    RATELIMIT_PASSWORD_CHECK = rate_limit("RATELIMIT_PASSWORD_CHECK", "10 per minute; 60 per hour")
     BOARD_PAGE_SIZE = env_int("BOARD_PAGE_SIZE", 20)
     SPAM_MAX_LINKS = env_int("SPAM_MAX_LINKS", 3)
     SPAM_NEW_ACCOUNT_HOURS = env_int("SPAM_NEW_ACCOUNT_HOURS", 24)

@@ -118,6 +118,7 @@ def end_every_session(member: Member) -> None:
     """Sign the member out everywhere: every session cookie issued to them so far stops working."""
     member.session_version += 1
     db.session.commit()
+    security_event("signout", "everywhere", member.id)
 
 
 def sign_in_expired(signed_in_at: datetime | None, seen_at: datetime | None, now: datetime) -> bool:

@@ -187,6 +187,18 @@ CHECKS = (
         WARNING,
     ),
     Check(
+        "RATELIMIT_ENABLED",
+        lambda c: not c.get("RATELIMIT_ENABLED", True),
+        "rate limits are off: sign-in, signup and every form that writes could be flooded",
+    ),
+    Check(
+        "RATELIMIT_STORAGE_URI",
+        lambda c: str(c.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://"),
+        "rate limits are counted in each process's memory: every worker and machine multiplies them"
+        " (set REDIS_URL or RATELIMIT_STORAGE_URI)",
+        WARNING,
+    ),
+    Check(
         "MAIL_SERVER",
         lambda c: not c.get("MAIL_SERVER"),
         "no SMTP server: e-mail would be printed to the console, or not sent at all",

@@ -1,5 +1,6 @@
 """Correcting my data: edits, flagging a field as wrong, password and language (SPEC §4)."""
 
+import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -18,6 +19,7 @@ from services.my_info import current_consents
 from services.outbox import queue_email
 from services.passwords import check_password, hash_password, password_problem
 from services.regions import REGION_CODES
+from services.security_log import security_event
 
 # The fields a member can flag as wrong, and how each is read.
 CORRECTABLE = ("email", "name", "birth_date", "phone", "preferred_region")
@@ -77,6 +79,7 @@ def update_profile(member: Member, change: ProfileChange) -> None:
 def change_password(member: Member, current: str, new: str) -> None:
     """Replace the password after checking the current one; every other session ends."""
     if not check_password(current, member.password_hash):
+        security_event("password_change", "wrong_password", member.id, logging.WARNING)
         raise MembershipError("wrong_password", "current_password")
     problem = password_problem(new)
     if problem:
@@ -84,6 +87,7 @@ def change_password(member: Member, current: str, new: str) -> None:
     member.password_hash = hash_password(new)
     member.session_version += 1
     db.session.commit()
+    security_event("password_change", "ok", member.id)
 
 
 EMAIL_CHANGE_SALT = "email-change"
@@ -118,4 +122,5 @@ def confirm_email_change(token: str) -> Member:
     member.email = member.email_key = data["e"]
     _corrected(member, "email")
     db.session.commit()
+    security_event("email_change", "ok", member.id)
     return member

@@ -19,6 +19,7 @@ PRODUCTION_LIKE = KEYS | {
     "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://usnaper@db/usnaper",
     "SQLALCHEMY_BINDS": {"dormant": "postgresql+psycopg://usnaper@db/usnaper_dormant"},
     "REDIS_URL": "redis://redis:6379/0",
+    "RATELIMIT_STORAGE_URI": "redis://redis:6379/0",
     "SERVER_NAME": "usnaper.kr",
     "MAIL_SERVER": "smtp.usnaper.kr",
     "MAIL_DEFAULT_SENDER": "USNAPER <no-reply@usnaper.kr>",
@@ -113,6 +114,7 @@ def test_the_checks_find_nothing_in_a_production_ready_configuration(clean_setti
             "demo",
         ),
         ({"DEMO_CONTENT_ALLOWED": True}, "DEMO_CONTENT_ALLOWED", "publishes passwords"),
+        ({"RATELIMIT_ENABLED": False}, "RATELIMIT_ENABLED", "rate limits are off"),
     ],
 )
 def test_each_unsafe_setting_is_an_error_with_its_line(clean_settings, overrides, setting, message):
@@ -126,6 +128,7 @@ def test_each_unsafe_setting_is_an_error_with_its_line(clean_settings, overrides
     [
         ({"REDIS_URL": None}, "REDIS_URL"),
         ({"PROXY_HOPS": 0}, "PROXY_HOPS"),
+        ({"RATELIMIT_STORAGE_URI": "memory://"}, "RATELIMIT_STORAGE_URI"),
         ({"LANGUAGE_COOKIE_NAME": "lang"}, "LANGUAGE_COOKIE_NAME"),
         ({"MAIL_USE_TLS": False, "MAIL_USE_SSL": False}, "MAIL_USE_TLS"),
         ({"PERMANENT_SESSION_LIFETIME": timedelta(days=31)}, "SESSION_LIFETIME_HOURS"),

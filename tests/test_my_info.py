@@ -1,6 +1,7 @@
 """My info: see everything, export it, change optional consents (SPEC §4)."""
 
 import json
+import logging
 from datetime import date, timedelta
 
 import pytest
@@ -226,16 +227,19 @@ def change_token(app) -> str:
         return message.context["token"]
 
 
-def test_changing_the_e_mail_address_takes_effect_only_once_confirmed(app, signed_in, member):
+def test_changing_the_e_mail_address_takes_effect_only_once_confirmed(app, signed_in, member, caplog):
     response = signed_in.post("/ko/me/email", data={"email": "New.Address@example.com"})
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(Member, member).email == "me@example.com"  # unchanged until confirmed
     token = change_token(app)
-    assert app.test_client().get(f"/ko/me/email/confirm/{token}").status_code == 302
+    with caplog.at_level(logging.INFO, logger="security"):
+        assert app.test_client().get(f"/ko/me/email/confirm/{token}").status_code == 302
     with app.app_context():
         row = db.session.get(Member, member)
         assert row.email == row.email_key == "new.address@example.com"
+    changes = [r.getMessage() for r in caplog.records if getattr(r, "event", None) == "email_change"]
+    assert changes == [f"event=email_change member={member} outcome=ok"]  # no address in the line
     again = signed_in.get(f"/ko/me/email/confirm/{token}")
     assert again.status_code == 400 and "이미 사용된 링크입니다" in again.get_data(as_text=True)
 

@@ -121,6 +121,11 @@ LIMITED_POSTS = [
     ("RATELIMIT_POSTING", "/ko/boards/free/1/comments"),
     ("RATELIMIT_REPORT", "/ko/boards/report/post/1"),
     ("RATELIMIT_ASK", "/ko/requests/1/asks"),
+    ("RATELIMIT_SHOOT_REQUEST", "/ko/requests/new"),
+    ("RATELIMIT_SIGNIN", "/ko/signin/restore"),
+    ("RATELIMIT_PASSWORD_CHECK", "/ko/me/password"),
+    ("RATELIMIT_PASSWORD_CHECK", "/ko/me/withdraw"),
+    ("RATELIMIT_PASSWORD_RESET", "/ko/me/email"),
 ]
 
 

@@ -59,11 +59,17 @@ def test_every_response_carries_a_fresh_request_id(client):
         ("한국어요청번호입니다", False),
     ],
 )
-def test_a_proxy_request_id_is_kept_only_when_it_looks_sane(client, offered, kept):
+def test_a_proxy_request_id_is_kept_only_when_it_looks_sane(app, client, offered, kept):
+    app.config["PROXY_HOPS"] = 1
     echoed = client.get("/en/", headers={"X-Request-ID": offered}).headers["X-Request-ID"]
     assert (echoed == offered) is kept
     if not kept:
         assert HEX_ID.fullmatch(echoed)
+
+
+def test_without_a_trusted_proxy_an_offered_request_id_is_replaced(client):
+    echoed = client.get("/en/", headers={"X-Request-ID": "proxy-1234abcd"}).headers["X-Request-ID"]
+    assert echoed != "proxy-1234abcd" and HEX_ID.fullmatch(echoed)
 
 
 def test_every_log_line_of_a_request_carries_its_id_and_path(app, capsys):
@@ -114,6 +120,33 @@ def test_a_throttled_sign_in_is_logged_as_such(client, member, caplog):
     assert post_signin(client).status_code == 429
     [event] = events(caplog)
     assert (event.event, event.outcome, event.member_id) == ("signin_failure", "throttled", "-")
+
+
+def test_a_sign_out_is_logged_once_as_ending_every_session(client, member, caplog):
+    post_signin(client)
+    caplog.clear()
+    response = client.post("/en/signout")
+    assert response.status_code == 302
+    [event] = events(caplog)
+    assert (event.event, event.member_id, event.outcome) == ("signout", str(member), "everywhere")
+    assert event.request_id == response.headers["X-Request-ID"]
+
+
+def test_a_password_change_is_logged_and_so_is_a_wrong_current_password(client, member, caplog):
+    post_signin(client)
+    change = {"password": "another long passphrase", "password_confirm": "another long passphrase"}
+    caplog.clear()
+    refused = client.post("/en/me/password", data={"current_password": "not it at all"} | change)
+    assert refused.status_code == 400
+    changed = client.post("/en/me/password", data={"current_password": MEMBER_PASSWORD} | change)
+    assert changed.status_code == 302
+    found = [(e.event, e.member_id, e.outcome, e.levelno) for e in events(caplog)]
+    assert found == [
+        ("password_change", str(member), "wrong_password", logging.WARNING),
+        ("password_change", str(member), "ok", logging.INFO),
+    ]
+    everything = "\n".join(record.getMessage() for record in caplog.records)
+    assert "another long passphrase" not in everything and "not it at all" not in everything
 
 
 def test_a_staff_page_refused_to_a_member_is_logged_once(client, member, caplog):

@@ -142,6 +142,7 @@ def signin():
 
 
 @bp.route("/signin/restore", methods=["GET", "POST"])
+@limited("RATELIMIT_SIGNIN")
 def restore():
     """A dormant account, password already checked: restore it once the member confirms."""
     pending = session.get("restore") or {}

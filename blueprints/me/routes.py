@@ -18,6 +18,7 @@ from blueprints.me.forms import (
     WithdrawForm,
 )
 from blueprints.messages import message_for
+from blueprints.security.limits import limited
 from services.bookings import provisions_about
 from services.clock import now_utc
 from services.complaints import complaints_of
@@ -129,6 +130,7 @@ def export_json():
 
 
 @bp.route("/withdraw", methods=["GET", "POST"])
+@limited("RATELIMIT_PASSWORD_CHECK")
 @recent_signin_required
 def leave():
     """Membership withdrawal, confirmed with the password: personal data deleted at once."""
@@ -211,6 +213,7 @@ def flag(field: str):
 
 
 @bp.route("/password", methods=["GET", "POST"])
+@limited("RATELIMIT_PASSWORD_CHECK")
 @recent_signin_required
 def password():
     """Change my password; every other session ends."""
@@ -232,6 +235,7 @@ def password():
 
 
 @bp.route("/email", methods=["GET", "POST"])
+@limited("RATELIMIT_PASSWORD_RESET")
 @recent_signin_required
 def email():
     """Ask to change my e-mail address; the new one must be confirmed from its own mailbox."""

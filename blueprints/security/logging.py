@@ -1,6 +1,6 @@
 """Log lines an operator can trust: a request id on every one, one line per record, security events.
 
-Each request gets an id: the proxy's X-Request-ID when it looks sane, else a random one.
+Each request gets an id: the trusted proxy's X-Request-ID when it looks sane, else a random one.
 It is echoed in the response and added, with the path (link tokens masked), to every
 record the site's handler writes and to every security event. The formatter escapes
 control characters, so nothing a visitor types (a path, an exception's message) can
@@ -12,7 +12,7 @@ import re
 import time
 import uuid
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask.logging import wsgi_errors_stream
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -48,7 +48,10 @@ def request_id() -> str:
     """This request's id: a sane X-Request-ID from the proxy, else a new random one (kept per request)."""
     environ = request.environ
     if _ID_KEY not in environ:
-        offered = request.headers.get(REQUEST_ID_HEADER, "")
+        # Without a trusted proxy the header is the visitor's own: they could make their requests
+        # share another visitor's id and muddle the trail, so it is only taken behind PROXY_HOPS.
+        trusted = bool(current_app.config.get("PROXY_HOPS"))
+        offered = request.headers.get(REQUEST_ID_HEADER, "") if trusted else ""
         environ[_ID_KEY] = offered if SANE_REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
     return environ[_ID_KEY]
 

@@ -37,6 +37,7 @@ from services.shoots import (
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
+@limited("RATELIMIT_SHOOT_REQUEST")
 @login_required
 def new_request():
     """File a shoot request."""
