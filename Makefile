@@ -13,7 +13,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 export TEST_DATABASE_URL TEST_REDIS_URL
 
 .DEFAULT_GOAL := help
-.PHONY: help install translations db demo run worker cron daily test test-fast lint audit fmt i18n clean
+.PHONY: help install translations db demo demo-code run worker cron daily test test-fast lint audit fmt i18n clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ db: translations ## Migrate the SQLite database under instance/ and register the
 
 demo: db ## Load the bilingual demo content (only what is missing)
 	$(FLASK) demo load
+
+demo-code: install ## Print a demo staff account's two-step code: make demo-code WHO=officer@usnaper.example
+	@$(FLASK) demo code "$(WHO)"
 
 run: demo ## Set everything up and serve http://127.0.0.1:5000
 	$(FLASK) run --debug --no-debugger --host 127.0.0.1 --port 5000

@@ -256,6 +256,11 @@ class Config:
     # server refuses any session cookie signed longer ago than that (Flask's default: 31 days).
     PERMANENT_SESSION_LIFETIME = timedelta(hours=env_int("SESSION_LIFETIME_HOURS", 12))
     SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 60))
+    # Signed-in browsers one member may have at once; a new sign-in past it ends the least recent.
+    MAX_SESSIONS_PER_MEMBER = env_int("MAX_SESSIONS_PER_MEMBER", 10)
+    # Staff open other people's data: their pages need a sign-in with the two-step code.
+    STAFF_TWO_STEP_REQUIRED = env_bool("STAFF_TWO_STEP_REQUIRED", True)
+    TWO_STEP_MAX_FAILURES = env_int("TWO_STEP_MAX_FAILURES", 5)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

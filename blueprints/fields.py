@@ -69,6 +69,18 @@ def current_password_field(label) -> PasswordField:
     )
 
 
+def two_step_code_field() -> StringField:
+    """A 6-digit code from the authenticator app, or a recovery code (checked by services/two_step.py)."""
+    return StringField(
+        _l("Code"),
+        validators=[
+            DataRequired(message=_l("Enter the code from your authenticator app.")),
+            Length(max=40, message=_l("That code is not right.")),
+        ],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
+    )
+
+
 def name_field() -> StringField:
     """A person's name."""
     return StringField(

@@ -31,6 +31,14 @@ MESSAGES = {
     "token_expired": _l("This link has expired. Please ask for a new one."),
     "token_invalid": _l("This link is not valid. Please check that you copied all of it."),
     "token_used": _l("This link has already been used."),
+    "wrong_password": _l("That password is not right."),
+    "wrong_code": _l("That code is not right. Enter the 6 digits your app shows now, or a recovery code."),
+    "code_throttled": _l("Too many wrong codes. Please wait 15 minutes, then sign in again."),
+    "two_step_expired": _l("That sign-in took too long. Please enter your e-mail and password again."),
+    "two_step_required": _l("Staff accounts must keep two-step sign-in on."),
+    "two_step_on": _l("Two-step sign-in is already on."),
+    "two_step_off": _l("Two-step sign-in is not on."),
+    "two_step_not_pending": _l("Start the set-up again: scan a new code with your app."),
     "rejoin_refused": _l(
         "This address has left and joined again too often recently, so it cannot join now. "
         "Please contact the privacy officer if you think this is a mistake."

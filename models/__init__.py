@@ -21,7 +21,7 @@ from models.policy import PolicyVersion
 from models.privacy_office import AuditReview, RoleChange, StaffAccess
 from models.retention import RetentionRecord
 from models.shoot import Ask, Booking, ContactProvision, Review, ShootRequest
-from models.sign_in import SignInEvent
+from models.sign_in import MemberSession, RecoveryCode, SignInEvent
 from models.throttle import ThrottleCounter
 from models.withdrawal import WithdrawnAddress
 
@@ -41,6 +41,7 @@ __all__ = [
     "ContactProvision",
     "DormantRecord",
     "Member",
+    "MemberSession",
     "ModerationAction",
     "Notice",
     "OutboxMessage",
@@ -48,6 +49,7 @@ __all__ = [
     "PolicyVersion",
     "PortfolioPhoto",
     "Post",
+    "RecoveryCode",
     "ProfileRegion",
     "ProfileSpecialty",
     "Report",

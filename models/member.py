@@ -51,6 +51,11 @@ class Member(UserMixin, db.Model):
     posting_suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # When the member was last told their marketing consent status (every two years, SPEC §10).
     marketing_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Two-step sign-in (TOTP): the authenticator secret, encrypted at rest; set while enrolling
+    # and kept once confirmed (two_step_enabled_at). The last accepted time step stops a replay.
+    totp_secret_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    two_step_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     def get_id(self) -> str:
         """Flask-Login's session id: the member id and the session version together."""
@@ -59,6 +64,11 @@ class Member(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.status == "active"
+
+    @property
+    def uses_two_step(self) -> bool:
+        """Whether signing in asks for a code from the authenticator app after the password."""
+        return self.two_step_enabled_at is not None
 
     def has_role(self, *roles: str) -> bool:
         """Whether the member holds one of these staff roles (the privacy officer holds them all)."""

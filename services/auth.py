@@ -19,6 +19,7 @@ from services.members import MembershipError, email_key, find_member_by_email, u
 from services.outbox import queue_email
 from services.passwords import check_password, hash_password, needs_rehash, password_problem
 from services.security_log import security_event
+from services.sessions import end_all_sessions
 
 RESET_SALT = "password-reset"
 RESET_MAX_AGE = timedelta(hours=1)
@@ -32,7 +33,12 @@ def _unknown_member_hash(cost: int) -> str:
 
 
 def authenticate(email: str, password: str, address: str) -> Member:
-    """The member these credentials belong to, or MembershipError('invalid' | 'throttled' | 'unverified')."""
+    """The member these credentials belong to, or MembershipError('invalid' | 'throttled' | 'unverified').
+
+    A member with two-step sign-in gets MembershipError('second_step') carrying their
+    id (and 'dormant' after it, for a dormant account): the sign-in is finished by
+    check_second_step, then record_sign_in.
+    """
     cfg = current_app.config
     account = email_key(email)
     if throttle.is_blocked("account", account, cfg["SIGNIN_MAX_FAILURES_PER_ACCOUNT"]) or throttle.is_blocked(
@@ -52,15 +58,26 @@ def authenticate(email: str, password: str, address: str) -> Member:
     if member.status == "pending":
         security_event("signin_failure", "unverified", member.id, logging.WARNING)
         raise MembershipError("unverified")
+    throttle.clear("account", account)
+    if needs_rehash(member.password_hash):
+        member.password_hash = hash_password(password)
+    db.session.commit()
+    if member.uses_two_step:
+        security_event("signin_pending", "second_step", member.id)
+        error = MembershipError("second_step")
+        error.member_id, error.then = member.id, member.status  # the code step may go on for this member only
+        raise error
     if member.status == "dormant":
         security_event("signin_pending", "dormant", member.id)
         error = MembershipError("dormant")
         error.member_id = member.id  # the restore step may go on for this member only
         raise error
-    throttle.clear("account", account)
+    return record_sign_in(member, address)
+
+
+def record_sign_in(member: Member, address: str) -> Member:
+    """Count a finished sign-in: its row in My info, the activity clock, the security line."""
     db.session.add(SignInEvent(member_id=member.id, ip_hash=keyed_hash(address, "access-log-ip")))
-    if needs_rehash(member.password_hash):
-        member.password_hash = hash_password(password)
     member.last_active_at = now_utc()
     member.dormancy_notice_at = None  # active again: a future dormancy gets its own notice
     db.session.commit()
@@ -106,19 +123,16 @@ def reset_password(token: str, new_password: str) -> Member:
     if problem:
         raise MembershipError(problem, "password")
     member.password_hash = hash_password(new_password)
-    member.session_version += 1
     if member.status == "pending":  # the link proved the address too
         member.status, member.email_verified_at = "active", now_utc()
-    db.session.commit()
+    end_all_sessions(member)
     security_event("password_reset", "ok", member.id)
     return member
 
 
 def end_every_session(member: Member) -> None:
     """Sign the member out everywhere: every session cookie issued to them so far stops working."""
-    member.session_version += 1
-    db.session.commit()
-    security_event("signout", "everywhere", member.id)
+    end_all_sessions(member, "everywhere")
 
 
 def sign_in_expired(signed_in_at: datetime | None, seen_at: datetime | None, now: datetime) -> bool:

@@ -187,6 +187,11 @@ CHECKS = (
         WARNING,
     ),
     Check(
+        "STAFF_TWO_STEP_REQUIRED",
+        lambda c: not c.get("STAFF_TWO_STEP_REQUIRED", True),
+        "staff can open other people's data with a password alone: two-step sign-in is not required",
+    ),
+    Check(
         "RATELIMIT_ENABLED",
         lambda c: not c.get("RATELIMIT_ENABLED", True),
         "rate limits are off: sign-in, signup and every form that writes could be flooded",

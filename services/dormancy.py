@@ -26,6 +26,7 @@ from services.keys import keyed_hash
 from services.outbox import queue_email
 from services.personal_access import is_frozen
 from services.retention import add_months
+from services.sessions import drop_sessions
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +101,7 @@ def separate(member: Member, now: datetime) -> None:
     member.phone_encrypted = member.preferred_region = None
     member.status = "dormant"
     member.session_version += 1
+    drop_sessions(member.id)
     db.session.commit()
 
 

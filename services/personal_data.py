@@ -26,7 +26,7 @@ from models.photographer import (
     ProfileSpecialty,
 )
 from models.shoot import Booking, ContactProvision, Review, ShootRequest
-from models.sign_in import SignInEvent
+from models.sign_in import MemberSession, RecoveryCode, SignInEvent
 from services.field_crypto import decrypt_field
 
 
@@ -66,6 +66,19 @@ REGISTRY = (
     PersonalField("members", "staff_role", "profile"),
     PersonalField("members", "posting_suspended_until", "moderation"),
     PersonalField("members", "marketing_reminded_at", "consent"),
+    # Two-step sign-in: the secret and the spent time step never leave the site; whether it is on does.
+    PersonalField("members", "totp_secret_encrypted", "credential", exported=False),
+    PersonalField("members", "totp_last_step", "credential", exported=False),
+    PersonalField("members", "two_step_enabled_at", "activity"),
+    PersonalField("recovery_codes", "lookup", "credential", exported=False),
+    PersonalField("recovery_codes", "code_hash", "credential", exported=False),
+    PersonalField("recovery_codes", "created_at", "activity"),
+    # Signed-in sessions: shown in My info and exported; the key's hash is a credential.
+    PersonalField("member_sessions", "key_hash", "credential", exported=False),
+    PersonalField("member_sessions", "device", "activity"),
+    PersonalField("member_sessions", "created_at", "activity"),
+    PersonalField("member_sessions", "last_seen_at", "activity"),
+    PersonalField("member_sessions", "two_step_at", "activity"),
     # What a member writes on the boards is theirs: exported, deleted or unlinked at withdrawal.
     PersonalField("posts", "title", "posts"),
     PersonalField("posts", "body", "posts"),
@@ -196,6 +209,8 @@ NOT_PERSONAL = {
     "members": {"id", "session_version"},
     "consent_events": {"id", "member_id"},
     "sign_in_events": {"id", "member_id"},
+    "member_sessions": {"id", "member_id"},
+    "recovery_codes": {"id", "member_id"},
     "outbox_messages": {
         "id",
         "locale",
@@ -310,6 +325,8 @@ OWNERSHIP = {
     "members": (Member, lambda member: Member.id == member.id),
     "consent_events": (ConsentEvent, lambda member: ConsentEvent.member_id == member.id),
     "sign_in_events": (SignInEvent, lambda member: SignInEvent.member_id == member.id),
+    "member_sessions": (MemberSession, lambda member: MemberSession.member_id == member.id),
+    "recovery_codes": (RecoveryCode, lambda member: RecoveryCode.member_id == member.id),
     "outbox_messages": (OutboxMessage, lambda member: OutboxMessage.member_id == member.id),
     "access_logs": (AccessLog, lambda member: AccessLog.member_id == member.id),
     "posts": (Post, lambda member: Post.author_id == member.id),

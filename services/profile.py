@@ -20,6 +20,7 @@ from services.outbox import queue_email
 from services.passwords import check_password, hash_password, password_problem
 from services.regions import REGION_CODES
 from services.security_log import security_event
+from services.sessions import drop_sessions
 
 # The fields a member can flag as wrong, and how each is read.
 CORRECTABLE = ("email", "name", "birth_date", "phone", "preferred_region")
@@ -76,8 +77,11 @@ def update_profile(member: Member, change: ProfileChange) -> None:
     db.session.commit()
 
 
-def change_password(member: Member, current: str, new: str) -> None:
-    """Replace the password after checking the current one; every other session ends."""
+def change_password(member: Member, current: str, new: str, keep_key: str | None = None) -> None:
+    """Replace the password after checking the current one; every other session ends.
+
+    keep_key names the session that asked: it goes on (under the new session version).
+    """
     if not check_password(current, member.password_hash):
         security_event("password_change", "wrong_password", member.id, logging.WARNING)
         raise MembershipError("wrong_password", "current_password")
@@ -86,6 +90,7 @@ def change_password(member: Member, current: str, new: str) -> None:
         raise MembershipError(problem, "password")
     member.password_hash = hash_password(new)
     member.session_version += 1
+    drop_sessions(member.id, keep_key)
     db.session.commit()
     security_event("password_change", "ok", member.id)
 
@@ -94,11 +99,16 @@ EMAIL_CHANGE_SALT = "email-change"
 EMAIL_CHANGE_MAX_AGE = timedelta(hours=24)
 
 
-def request_email_change(member: Member, new_email: str) -> None:
+def request_email_change(member: Member, new_email: str, password: str) -> None:
     """Send a confirmation link to the new address; an address already in use gets nothing.
 
-    The member sees the same answer either way, so the form reveals no one's address.
+    The password is asked again first: the address is how a password is reset, so a
+    borrowed session must not be able to move it (ASVS 7.5.1). The member sees the same
+    answer for a free and a taken address, so the form reveals no one's address.
     """
+    if not check_password(password, member.password_hash):
+        security_event("email_change", "wrong_password", member.id, logging.WARNING)
+        raise MembershipError("wrong_password", "password")
     if find_member_by_email(new_email) is not None or find_dormant(new_email) is not None:
         return
     token = make_token(

@@ -12,8 +12,9 @@ import pytest
 from extensions import db
 from models import Notice, PolicyVersion
 from services.clock import now_utc, seoul_today
+from services.members import find_member_by_email
 from services.policies import sync_shipped_versions
-from tests.support import POSTGRES_PROBLEM, build_app, config_for
+from tests.support import POSTGRES_PROBLEM, build_app, config_for, enrol_two_step, two_step_code
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
@@ -166,6 +167,8 @@ def make_member(app):
             for key, value in fields.items():
                 setattr(db.session.get(Member, member.id), key, value)
             db.session.commit()
+            if fields.get("staff_role"):  # staff pages need two-step sign-in (STAFF_TWO_STEP_REQUIRED)
+                enrol_two_step(member.id, MEMBER_PASSWORD)
             return member.id
 
     return make
@@ -179,6 +182,11 @@ def sign_in(app):
         client = app.test_client()
         response = client.post("/ko/signin", data={"email": email, "password": MEMBER_PASSWORD})
         assert response.status_code == 302, f"could not sign in {email}"
+        if response.headers["Location"].endswith("/signin/code"):
+            with app.app_context():
+                code = two_step_code(find_member_by_email(email).id)
+            response = client.post("/ko/signin/code", data={"code": code})
+            assert response.status_code == 302, f"{email} could not pass the two-step code"
         return client
 
     return make

@@ -72,3 +72,30 @@ def build_app(config_class: type[TestingConfig]):
     application = create_app(config_class)
     application.jinja_loader = ChoiceLoader([application.jinja_loader, FileSystemLoader(TEST_TEMPLATES)])
     return application
+
+
+def enrol_two_step(member_id: int, password: str) -> None:
+    """Turn two-step sign-in on for a member, as the set-up page does (call inside an app context)."""
+    from extensions import db
+    from models import Member
+    from services.two_step import confirm_enrolment, current_code, start_enrolment
+
+    member = db.session.get(Member, member_id)
+    start_enrolment(member)
+    confirm_enrolment(member, password, current_code(member))
+
+
+def two_step_code(member_id: int) -> str:
+    """What the member's authenticator app shows now (call inside an app context).
+
+    Tests sign the same member in many times within one 30-second step; a real app
+    would make them wait for the next code, so the spent step is forgotten here.
+    """
+    from extensions import db
+    from models import Member
+    from services.two_step import current_code
+
+    member = db.session.get(Member, member_id)
+    member.totp_last_step = None
+    db.session.commit()
+    return current_code(member)

@@ -25,7 +25,6 @@ from services.moderation import NOTE_MAX
 from services.posts import COMMENT_MAX, TITLE_MAX
 from services.reports import DETAILS_MAX
 from services.text import links_in, mask_spans, normalise, single_line, split_links
-from tests.conftest import MEMBER_PASSWORD
 
 AUTHOR, MODERATOR = "writer@example.com", "moderator@example.com"
 SITE_NAME = "USNAPER"
@@ -119,21 +118,14 @@ def app_overrides() -> dict:
 
 
 @pytest.fixture
-def people(app, make_member):
+def people(app, make_member, sign_in):
     """The boards, an author old enough to post links, a moderator; their signed-in clients."""
     with app.app_context():
         sync_boards()
     joined = now_utc() - timedelta(days=60)
     make_member(email=AUTHOR, created_at=joined)
     make_member(email=MODERATOR, name="관리자", created_at=joined, staff_role="moderator")
-    return signed_in(app, AUTHOR), signed_in(app, MODERATOR)
-
-
-def signed_in(app, email: str):
-    client = app.test_client()
-    response = client.post("/ko/signin", data={"email": email, "password": MEMBER_PASSWORD})
-    assert response.status_code == 302, email
-    return client
+    return sign_in(AUTHOR), sign_in(MODERATOR)
 
 
 class Region:

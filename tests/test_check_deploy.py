@@ -115,6 +115,7 @@ def test_the_checks_find_nothing_in_a_production_ready_configuration(clean_setti
         ),
         ({"DEMO_CONTENT_ALLOWED": True}, "DEMO_CONTENT_ALLOWED", "publishes passwords"),
         ({"RATELIMIT_ENABLED": False}, "RATELIMIT_ENABLED", "rate limits are off"),
+        ({"STAFF_TWO_STEP_REQUIRED": False}, "STAFF_TWO_STEP_REQUIRED", "two-step sign-in is not required"),
     ],
 )
 def test_each_unsafe_setting_is_an_error_with_its_line(clean_settings, overrides, setting, message):

@@ -67,9 +67,13 @@ def test_demo_boards_show_posts_a_held_spam_post_and_a_report_to_the_moderator(a
     assert "moderator@usnaper.example / demo-moderator-password" in output
     assert "제주 스냅 처음 찍어 봤어요" in client.get("/ko/boards/free/").get_data(as_text=True)
     assert "최저가 촬영 패키지" not in client.get("/ko/boards/free/").get_data(as_text=True)
-    client.post(
+    assert "two-step key DEMOMODERATORTWOSTEPKEYUSNAPERAB" in output
+    signin = client.post(
         "/ko/signin", data={"email": "moderator@usnaper.example", "password": "demo-moderator-password"}
     )
+    assert signin.headers["Location"].endswith("/ko/signin/code")
+    code = runner.invoke(args=["demo", "code", "moderator@usnaper.example"]).output.strip()
+    assert client.post("/ko/signin/code", data={"code": code}).status_code == 302
     queue = client.get("/ko/moderation/").get_data(as_text=True)
     assert "최저가 촬영 패키지" in queue and "Anyone selling a used car?" in queue
 
@@ -95,6 +99,17 @@ def test_users_grant_and_revoke_a_staff_role(app, runner, make_member):
     assert runner.invoke(args=["users", "revoke-role", "staff@example.com"]).exit_code == 0
     with app.app_context():
         assert db.session.get(Member, member_id).staff_role is None
+
+
+def test_demo_codes_only_for_demo_staff_and_only_in_development(app, runner, make_member):
+    runner.invoke(args=["demo", "load"])
+    make_member(email="real.staff@example.com", staff_role="moderator")
+    refused = runner.invoke(args=["demo", "code", "real.staff@example.com"])
+    assert refused.exit_code != 0 and "not a demo staff account" in refused.output
+    assert runner.invoke(args=["demo", "code", "member@usnaper.example"]).exit_code != 0  # no two-step
+    app.config["DEMO_CONTENT_ALLOWED"] = False
+    refused = runner.invoke(args=["demo", "code", "officer@usnaper.example"])
+    assert refused.exit_code != 0 and "development only" in refused.output
 
 
 def test_demo_load_refuses_outside_development(app, runner):

@@ -62,7 +62,7 @@ FORMS = {
     "/en/password/reset/not-a-token": ["password", "password_confirm"],
     "/ko/me/profile": ["name", "birth_date", "language", "phone", "preferred_region"],
     "/en/me/consents": ["optional_profile", "marketing_email", "marketing_sms", "marketing_night"],
-    "/ko/me/email": ["email"],
+    "/ko/me/email": ["email", "password"],
     "/en/me/password": ["current_password", "password", "password_confirm"],
     "/ko/me/flag/name": [],
     "/en/me/withdraw": ["password", "posts", "understood"],

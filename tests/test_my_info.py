@@ -228,7 +228,7 @@ def change_token(app) -> str:
 
 
 def test_changing_the_e_mail_address_takes_effect_only_once_confirmed(app, signed_in, member, caplog):
-    response = signed_in.post("/ko/me/email", data={"email": "New.Address@example.com"})
+    response = signed_in.post("/ko/me/email", data={"email": "New.Address@example.com", "password": PASSWORD})
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(Member, member).email == "me@example.com"  # unchanged until confirmed
@@ -256,7 +256,9 @@ def test_changing_to_a_taken_address_reveals_nothing_and_sends_nothing(app, sign
                 consents={"privacy_notice": True, "terms": True},
             )
         )
-    response = signed_in.post("/en/me/email", data={"email": "TAKEN@example.com"}, follow_redirects=True)
+    response = signed_in.post(
+        "/en/me/email", data={"email": "TAKEN@example.com", "password": PASSWORD}, follow_redirects=True
+    )
     assert "If that address can be used, a confirmation link is on its way to it." in response.get_data(
         as_text=True
     )

@@ -16,6 +16,7 @@ from extensions import db
 from models import RoleChange
 from models.member import STAFF_ROLES
 from tests.conftest import MEMBER_PASSWORD
+from tests.support import two_step_code
 
 STAFF_PREFIXES = ("/<lang:lang_code>/office/", "/<lang:lang_code>/moderation/")
 PLACEHOLDER = re.compile(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>")
@@ -109,7 +110,11 @@ def test_console_posts_need_their_csrf_token(app, board_people):
     officer = app.test_client()
     signin = token(officer.get("/ko/signin").get_data(as_text=True))
     data = {"email": "officer@example.com", "password": MEMBER_PASSWORD, "csrf_token": signin}
-    assert officer.post("/ko/signin", data=data).status_code == 302
+    assert officer.post("/ko/signin", data=data).headers["Location"].endswith("/ko/signin/code")
+    with app.app_context():
+        code = {"code": two_step_code(board_people["officer"])}
+    code["csrf_token"] = token(officer.get("/ko/signin/code").get_data(as_text=True))
+    assert officer.post("/ko/signin/code", data=code).status_code == 302
     for method, path, _ in staff_requests(app, "ko"):
         if method == "POST" and "/office/" in path:
             assert officer.post(path, data={}).status_code == 400, path

@@ -10,6 +10,8 @@ from models import Member, RoleChange
 from services.addresses import mask_email
 from services.clock import SEOUL
 from services.staff import StaffError, grant_role, remove_role
+from tests.conftest import MEMBER_PASSWORD
+from tests.support import enrol_two_step
 
 
 def role_changes() -> list[RoleChange]:
@@ -43,7 +45,7 @@ def test_the_roles_page_lists_staff_with_masked_addresses_only(app, board_people
     assert "Grant a role" in english and "Moderator" in english
 
 
-def test_the_officer_grants_a_role_and_the_change_is_logged(app, board_people, officer):
+def test_the_officer_grants_a_role_and_the_change_is_logged(app, board_people, officer, sign_in):
     reader = board_people["reader1"]
     response = officer.post("/ko/office/roles", data={"email": "Reader1@Example.com", "role": "moderator"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/ko/office/roles")
@@ -56,12 +58,14 @@ def test_the_officer_grants_a_role_and_the_change_is_logged(app, board_people, o
             None,
             "moderator",
         )
-    # The new moderator opens the moderation queue at once, but not the office.
+    # The new moderator is sent to set up two-step sign-in first; then the queue opens, the office not.
     assert officer.get("/ko/office/roles").status_code == 200
-    from tests.conftest import MEMBER_PASSWORD
-
-    client = app.test_client()
-    client.post("/ko/signin", data={"email": "reader1@example.com", "password": MEMBER_PASSWORD})
+    client = sign_in("reader1@example.com")
+    first = client.get("/ko/moderation/")
+    assert first.status_code == 302 and first.headers["Location"].endswith("/ko/me/two-step")
+    with app.app_context():
+        enrol_two_step(reader, MEMBER_PASSWORD)
+    client = sign_in("reader1@example.com")
     assert client.get("/ko/moderation/").status_code == 200
     assert client.get("/ko/office/").status_code == 403
 

@@ -176,7 +176,9 @@ def test_receipt_renders_in_english_too(app):
 def test_every_mail_about_the_member_goes_whatever_address_it_went_to(app, join):
     join()
     client = signed_in_client(app)
-    client.post("/ko/me/email", data={"email": "Other.Address@example.com"})  # mail to another address
+    client.post(
+        "/ko/me/email", data={"email": "Other.Address@example.com", "password": PASSWORD}
+    )  # mail to another address
     client.post("/ko/password/forgot", data={"email": EMAIL})
     with app.app_context():
         assert count(OutboxMessage) == 3  # verification, e-mail change, reset

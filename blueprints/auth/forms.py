@@ -15,6 +15,7 @@ from blueprints.fields import (
     new_password_field,
     phone_field,
     region_field,
+    two_step_code_field,
 )
 
 
@@ -64,6 +65,12 @@ class ResetPasswordForm(FlaskForm):
 
     password = new_password_field(_l("New password"))
     password_confirm = confirm_field(_l("New password again"))
+
+
+class TwoStepCodeForm(FlaskForm):
+    """The code from the authenticator app (or a recovery code), after the password."""
+
+    code = two_step_code_field()
 
 
 class SignoutForm(FlaskForm):

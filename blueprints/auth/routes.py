@@ -16,6 +16,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
+from blueprints.access import SESSION_KEY, TWO_STEP_FLAG
 from blueprints.auth import bp
 from blueprints.auth.forms import (
     ForgotPasswordForm,
@@ -24,6 +25,7 @@ from blueprints.auth.forms import (
     SigninForm,
     SignoutForm,
     SignupForm,
+    TwoStepCodeForm,
 )
 from blueprints.messages import message_for
 from blueprints.security.limits import limited
@@ -31,6 +33,7 @@ from services.auth import (
     authenticate,
     end_every_session,
     record_malformed_sign_in,
+    record_sign_in,
     request_password_reset,
     reset_password,
     restore_dormant,
@@ -39,18 +42,37 @@ from services.auth import (
 from services.clock import now_utc
 from services.locale import switch_target
 from services.members import MembershipError, SignupRequest, sign_up, verify_email
+from services.sessions import mark_seen, open_session, session_for
+from services.two_step import check_second_step
 
-# The restore step must follow the password check closely.
+# The restore step must follow the password check closely, and so must the code step.
 RESTORE_WINDOW = timedelta(minutes=10)
+CODE_WINDOW = timedelta(minutes=5)
+CODE_STEP = "two_step_pending"
 # How stale the idle clock may get before it is written again (each write re-sends the cookie).
 SEEN_RESOLUTION = timedelta(minutes=1)
 
 
-def _start_session(member) -> None:
-    """Sign the member in on a fresh session, with the clocks the session limits read."""
+def _start_session(member, two_step: bool = False) -> None:
+    """Sign the member in on a fresh session, with its server-side record and the clocks the limits read."""
     session.clear()  # nothing from before sign-in carries over
     login_user(member)
+    session[SESSION_KEY] = open_session(member, request.user_agent.string, two_step)
     session["signed_in_at"] = session["seen_at"] = now_utc().isoformat()
+    if two_step:
+        session[TWO_STEP_FLAG] = True
+
+
+def _signed_in_member_id() -> int | None:
+    """The member number Flask-Login's cookie entry names ("id:version"), without loading the member."""
+    member_id = str(session.get("_user_id", "")).partition(":")[0]
+    return int(member_id) if member_id.isdigit() else None
+
+
+def _end_here(message) -> None:
+    logout_user()
+    session.clear()
+    flash(message, "info")
 
 
 def _stamp(value: str | None) -> datetime | None:
@@ -67,11 +89,14 @@ def end_stale_session() -> None:
     now = now_utc()
     seen_at = _stamp(session.get("seen_at"))
     if sign_in_expired(_stamp(session.get("signed_in_at")), seen_at, now):
-        logout_user()
-        session.clear()
-        flash(_l("Your session has ended. Please sign in again."), "info")
+        _end_here(_l("Your session has ended. Please sign in again."))
+        return
+    record = session_for(_signed_in_member_id() or 0, session.get(SESSION_KEY))
+    if record is None:  # ended from another device, by the privacy office, or by a newer sign-in
+        _end_here(_l("This session was ended. Please sign in again."))
     elif seen_at is None or now - seen_at >= SEEN_RESOLUTION:
         session["seen_at"] = now.isoformat()
+        mark_seen(record, now)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -127,18 +152,60 @@ def signin():
         try:
             member = authenticate(form.email.data, form.password.data, request.remote_addr or "")
         except MembershipError as error:
+            if error.code == "second_step":
+                session[CODE_STEP] = {
+                    "member_id": error.member_id,
+                    "at": now_utc().isoformat(),
+                    "then": error.then,
+                    "next": request.args.get("next"),
+                }
+                return redirect(url_for("auth.code"))
             if error.code == "dormant":
                 session["restore"] = {"member_id": error.member_id, "at": now_utc().isoformat()}
                 return redirect(url_for("auth.restore"))
             form.form_errors.append(message_for(error))
             return render_template("auth/signin.html", form=form), 429 if error.code == "throttled" else 400
-        _start_session(member)
-        flash(_l("Welcome back. On a shared computer, remember to sign out when you leave."), "success")
-        target = switch_target(request.args.get("next"), member.language, current_app.config["LANGUAGES"])
-        return redirect(target or url_for("pages.home", lang_code=member.language))
+        return _welcome(member, request.args.get("next"))
     if form.errors:
         record_malformed_sign_in()
     return render_template("auth/signin.html", form=form), 400 if form.errors else 200
+
+
+def _welcome(member, next_url: str | None, two_step: bool = False):
+    _start_session(member, two_step)
+    flash(_l("Welcome back. On a shared computer, remember to sign out when you leave."), "success")
+    target = switch_target(next_url, member.language, current_app.config["LANGUAGES"])
+    return redirect(target or url_for("pages.home", lang_code=member.language))
+
+
+@bp.route("/signin/code", methods=["GET", "POST"])
+@limited("RATELIMIT_SIGNIN")
+def code():
+    """The second step: the code from the authenticator app, shortly after the password."""
+    pending = session.get(CODE_STEP) or {}
+    checked_at = pending.get("at")
+    if not (checked_at and now_utc() - datetime.fromisoformat(checked_at) < CODE_WINDOW):
+        session.pop(CODE_STEP, None)
+        if request.method == "POST":
+            flash(message_for(MembershipError("two_step_expired")), "error")
+        return redirect(url_for("auth.signin"))
+    form = TwoStepCodeForm()
+    if form.validate_on_submit():
+        try:
+            member = check_second_step(pending["member_id"], form.code.data)
+        except MembershipError as error:
+            if error.code != "wrong_code":  # throttled or gone: the password must be given again
+                session.pop(CODE_STEP, None)
+                flash(message_for(error), "error")
+                return redirect(url_for("auth.signin"))
+            form.code.errors.append(message_for(error))
+        else:
+            session.pop(CODE_STEP, None)
+            if pending.get("then") == "dormant":
+                session["restore"] = {"member_id": member.id, "at": now_utc().isoformat(), "two_step": True}
+                return redirect(url_for("auth.restore"))
+            return _welcome(record_sign_in(member, request.remote_addr or ""), pending.get("next"), True)
+    return render_template("auth/code.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/signin/restore", methods=["GET", "POST"])
@@ -159,7 +226,7 @@ def restore():
             session.pop("restore", None)
             flash(_l("That account cannot be restored from here. Please sign in again."), "error")
             return redirect(url_for("auth.signin"))
-        _start_session(member)
+        _start_session(member, two_step=bool(pending.get("two_step")))
         flash(_l("Welcome back. Your account is active again."), "success")
         return redirect(url_for("me.overview", lang_code=member.language))
     return render_template("auth/restore.html", form=form)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("me", __name__, url_prefix="/<lang:lang_code>/me")
 
-from blueprints.me import routes  # noqa: E402, F401  (attach views to bp)
+from blueprints.me import routes, security  # noqa: E402, F401  (attach views to bp)

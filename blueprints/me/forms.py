@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, ValidationError
 
 from blueprints.fields import (
     PersonFieldChecks,
@@ -16,6 +16,7 @@ from blueprints.fields import (
     new_password_field,
     phone_field,
     region_field,
+    two_step_code_field,
 )
 
 
@@ -77,6 +78,46 @@ class FlagForm(FlaskForm):
 
 
 class EmailChangeForm(FlaskForm):
-    """The new address; it is used only after it is confirmed."""
+    """The new address, and the password again (ASVS 7.5.1); it is used only after it is confirmed."""
 
     email = email_field(_l("New e-mail address"))
+    password = current_password_field(_l("Current password"))
+
+
+class EndSessionsForm(FlaskForm):
+    """End one other session, or all of them, with the password again (ASVS 7.5.2)."""
+
+    target = RadioField(
+        _l("Which sessions to end"),
+        validators=[DataRequired(message=_l("Choose which sessions to end."))],
+        validate_choice=False,  # checked below, with our own words
+    )
+    password = current_password_field(_l("Password"))
+
+    def validate_target(self, field) -> None:
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choose which sessions to end."))
+
+
+class TwoStepConfirmForm(FlaskForm):
+    """The first code from the newly set-up app, and the password."""
+
+    code = two_step_code_field()
+    password = current_password_field(_l("Password"))
+
+
+class TwoStepOffForm(FlaskForm):
+    """Turning two-step off: the password and a current code (or a recovery code)."""
+
+    code = two_step_code_field()
+    password = current_password_field(_l("Password"))
+
+
+class PasswordOnlyForm(FlaskForm):
+    """A step that needs the password again (new recovery codes)."""
+
+    password = current_password_field(_l("Password"))
+
+
+class StartTwoStepForm(FlaskForm):
+    """A one-button form: begin setting up two-step sign-in."""

@@ -8,6 +8,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
+from blueprints.access import current_session_key
 from blueprints.me import bp
 from blueprints.me.forms import (
     ConsentsForm,
@@ -220,7 +221,9 @@ def password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            change_password(current_user, form.current_password.data, form.password.data)
+            change_password(
+                current_user, form.current_password.data, form.password.data, keep_key=current_session_key()
+            )
         except MembershipError as error:
             field = form[error.field] if error.field else form.current_password
             field.errors.append(
@@ -241,9 +244,13 @@ def email():
     """Ask to change my e-mail address; the new one must be confirmed from its own mailbox."""
     form = EmailChangeForm()
     if form.validate_on_submit():
-        request_email_change(current_user, form.email.data)
-        flash(_l("If that address can be used, a confirmation link is on its way to it."), "info")
-        return redirect(url_for("me.overview"))
+        try:
+            request_email_change(current_user, form.email.data, form.password.data)
+        except MembershipError as error:
+            form.password.errors.append(message_for(error))
+        else:
+            flash(_l("If that address can be used, a confirmation link is on its way to it."), "info")
+            return redirect(url_for("me.overview"))
     return render_template("me/email.html", form=form), 400 if form.errors else 200
 
 

@@ -12,4 +12,4 @@ def never_cached(response):
     return response
 
 
-from blueprints.office import dashboards, routes  # noqa: E402, F401  (attach views to bp)
+from blueprints.office import dashboards, routes, sessions  # noqa: E402, F401  (attach views to bp)

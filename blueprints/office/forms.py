@@ -5,7 +5,15 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
@@ -84,6 +92,28 @@ class GrantRoleForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A one-button action: only the CSRF token."""
+
+
+class EndMemberSessionsForm(FlaskForm):
+    """Sign one member out on every device (a stolen account, say)."""
+
+    member_id = IntegerField(
+        _l("Member number"),
+        validators=[DataRequired(message=_l("Enter a member number."))],
+    )
+
+    def validate_member_id(self, field) -> None:
+        if not valid_id(field.data):
+            raise ValidationError(_l("Enter a member number."))
+
+
+class EndAllSessionsForm(FlaskForm):
+    """Sign every member out at once (after a breach); only with the box ticked."""
+
+    confirm = BooleanField(
+        _l("I understand that every member, staff included, must sign in again"),
+        validators=[DataRequired(message=_l("Tick this box to confirm."))],
+    )
 
 
 class MemberSearchForm(FlaskForm):

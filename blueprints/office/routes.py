@@ -143,6 +143,7 @@ def _member_page(member, open_form=None, export_form=None, opened=None):
             open_form=open_form or OpenDataForm(prefix="open", formdata=None),
             export_form=export_form or ExportForm(prefix="export", formdata=None),
             opened=opened,
+            end_form=ButtonForm(),
         )
     )
     response.headers["Cache-Control"] = "no-store"

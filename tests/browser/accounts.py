@@ -1,10 +1,32 @@
-"""Members for the browser flows, made through the real signup rules."""
+"""Members for the browser flows, made through the real signup rules, and their second sign-in step."""
 
 from datetime import timedelta
+from urllib.parse import urlparse
 
 from extensions import db
 from services.clock import now_utc, seoul_today
-from services.members import SignupRequest, sign_up
+from services.members import SignupRequest, find_member_by_email, sign_up
+from tests.support import enrol_two_step, two_step_code
+
+# The live server's app (set by the live_server fixture), so the helpers below can play the
+# part of a staff member's authenticator app.
+LIVE = {}
+CODE_LABEL = {"ko": "코드", "en": "Code"}
+SIGN_IN_BUTTON = {"ko": "로그인", "en": "Sign in"}
+
+
+def pass_two_step(page, email: str) -> None:
+    """Once the sign-in form is sent: on the code step, type what the member's app shows now."""
+    page.wait_for_url(lambda url: not urlparse(url).path.endswith("/signin"))
+    path = urlparse(page.url).path
+    if not path.endswith("/signin/code"):
+        return
+    lang = path.split("/")[1]
+    with LIVE["app"].app_context():
+        code = two_step_code(find_member_by_email(email).id)
+    page.get_by_label(CODE_LABEL[lang], exact=True).fill(code)
+    page.get_by_role("button", name=SIGN_IN_BUTTON[lang]).click()
+    page.wait_for_url(lambda url: "/signin" not in urlparse(url).path)
 
 
 def active_member(
@@ -39,4 +61,6 @@ def active_member(
         member.created_at = now_utc() - timedelta(days=60)
         member.staff_role = role
         db.session.commit()
+        if role is not None:  # staff pages need two-step sign-in
+            enrol_two_step(member.id, password)
         return member.id

@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 from extensions import db
 from services.demo import load_demo_content
 from services.policies import sync_shipped_versions
+from tests.browser.accounts import LIVE
 from tests.support import IN_CI, build_app, config_for
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -45,6 +46,7 @@ def live_server(tmp_path_factory):
         db.create_all()
         sync_shipped_versions()
         load_demo_content()
+    LIVE["app"] = app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -19,7 +19,7 @@ from models.member import Member
 from services.boards import board_by_slug
 from services.clock import now_utc
 from services.posts import create_post
-from tests.browser.accounts import active_member
+from tests.browser.accounts import active_member, pass_two_step
 
 PASSWORD = "게시판 시험용 아주 긴 비밀번호"
 MODERATOR = ("moderator@usnaper.example", "demo-moderator-password")
@@ -44,6 +44,7 @@ def sign_in(page, base: str, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("이메일", exact=True).fill(email)
     page.get_by_label("비밀번호", exact=True).fill(password)
     page.get_by_role("button", name="로그인").click()
+    pass_two_step(page, email)
     expect(page.get_by_role("button", name="로그아웃")).to_be_visible()
 
 
@@ -208,7 +209,7 @@ def test_in_english_a_member_claims_defamation_the_author_objects_and_the_modera
         page.get_by_label("E-mail", exact=True).fill(email)
         page.get_by_label("Password", exact=True).fill(password)
         page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(lambda url: "/signin" not in url)
+        pass_two_step(page, email)
         page.goto(base + "/en/boards/")  # signing in lands in the member's own language
         expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 

@@ -22,7 +22,7 @@ from extensions import db
 from models.member import Member
 from models.shoot import ContactProvision
 from services.clock import seoul_today
-from tests.browser.accounts import active_member
+from tests.browser.accounts import active_member, pass_two_step
 
 PASSWORD = "예약 흐름 시험용 아주 긴 비밀번호"
 CUSTOMER_PHONE = "010-2468-1357"
@@ -52,6 +52,7 @@ def sign_in(page, base: str, email: str) -> None:
     page.get_by_label("이메일", exact=True).fill(email)
     page.get_by_label("비밀번호", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="로그인").click()
+    pass_two_step(page, email)
     expect(page.get_by_role("button", name="로그아웃")).to_be_visible()
 
 

@@ -14,19 +14,15 @@ from sqlalchemy import select
 from extensions import db
 from models.complaint import Complaint
 from models.outbox import OutboxMessage
-from tests.browser.test_booking_flow import make_member, sign_in
+from tests.browser.accounts import active_member
+from tests.browser.test_booking_flow import PASSWORD, sign_in
 
 
 def test_a_visitor_asks_and_the_privacy_officer_answers_and_closes(live_server, open_page, screenshot):
     base, app = live_server["url"], live_server["app"]
     tag = uuid.uuid4().hex[:8]
     visitor_address, subject = f"asker-{tag}@example.net", f"Who sees my phone number? {tag}"
-    officer_id = make_member(app, f"officer-{tag}@example.com", "책임자")
-    with app.app_context():
-        from models.member import Member
-
-        db.session.get(Member, officer_id).staff_role = "privacy_officer"
-        db.session.commit()
+    active_member(app, f"officer-{tag}@example.com", "책임자", PASSWORD, role="privacy_officer")
 
     visitor = open_page("en-US")
     visitor.goto(base + "/en/privacy/contact")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models.privacy_office import StaffAccess
-from tests.browser.accounts import active_member
+from tests.browser.accounts import active_member, pass_two_step
 
 PASSWORD = "개인정보 보호 업무 시험용 긴 비밀번호"
 PHONE = "010-3141-5926"
@@ -37,6 +37,7 @@ def test_the_officer_opens_a_phone_number_with_a_reason_and_finds_it_in_the_audi
     page.get_by_label("이메일", exact=True).fill(officer_email)
     page.get_by_label("비밀번호", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="로그인").click()
+    pass_two_step(page, officer_email)
     page.get_by_role("link", name="개인정보 보호 업무").click()
     expect(page.get_by_role("heading", name="개인정보 보호 업무", level=1)).to_be_visible()
     screenshot(page, "office-home-ko")

@@ -29,7 +29,7 @@ from models.consent import ConsentEvent
 from models.marketing import CampaignDelivery
 from services.mail import build_message
 from services.outbox import queue_email
-from tests.browser.accounts import active_member
+from tests.browser.accounts import active_member, pass_two_step
 
 PASSWORD = "개인정보 보호 업무 콘솔 시험용 긴 비밀번호"
 LANGUAGES = ("ko", "en")
@@ -123,6 +123,7 @@ def sign_in(page, base: str, email: str, lang: str) -> None:
     page.get_by_label(words["email"], exact=True).fill(email)
     page.get_by_label(words["password"], exact=True).fill(PASSWORD)
     page.get_by_role("button", name=words["sign_in"]).click()
+    pass_two_step(page, email)
     expect(page.get_by_role("button", name=words["sign_out"])).to_be_visible()
     page.goto(f"{base}/{lang}/office/")
     heading = {"ko": "개인정보 보호 업무", "en": "Privacy office"}[lang]

@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from extensions import db
 from models import Member, OutboxMessage, PolicyVersion
 from services.clock import seoul_today
-from tests.browser.accounts import active_member
+from tests.browser.accounts import active_member, pass_two_step
 
 PASSWORD = "정책 변경 흐름 시험용 아주 긴 비밀번호"
 
@@ -34,6 +34,7 @@ def sign_in(page, base: str, email: str, sign_out_label: str = "로그아웃") -
     page.get_by_label("이메일", exact=True).fill(email)
     page.get_by_label("비밀번호", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="로그인").click()
+    pass_two_step(page, email)
     expect(page.get_by_role("button", name=sign_out_label)).to_be_visible()
 
 
