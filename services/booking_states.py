@@ -128,11 +128,17 @@ def _rate(profile_id: int) -> None:
     profile.rating, profile.review_count = round(float(average or 0), 2), count
 
 
-def reply(photographer: Member, review_id: int, text: str | None) -> Review:
-    """The photographer answers a review of theirs, once; commits."""
+def review_to_reply(photographer: Member, review_id: int) -> Review | None:
+    """A review of the photographer's own work (None for anybody else's, or none at all)."""
     row = db.session.get(Review, review_id) if valid_id(review_id) else None
     profile = db.session.get(PhotographerProfile, row.profile_id) if row else None
-    if row is None or profile.member_id != photographer.id:
+    return row if profile is not None and profile.member_id == photographer.id else None
+
+
+def reply(photographer: Member, review_id: int, text: str | None) -> Review:
+    """The photographer answers a review of theirs, once; commits."""
+    row = review_to_reply(photographer, review_id)
+    if row is None:
         raise ShootError("not_found")
     if row.reply is not None:
         raise ShootError("already_replied")

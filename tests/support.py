@@ -5,6 +5,7 @@ imported twice, or its probes run twice).
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,29 @@ def build_app(config_class: type[TestingConfig]):
     application = create_app(config_class)
     application.jinja_loader = ChoiceLoader([application.jinja_loader, FileSystemLoader(TEST_TEMPLATES)])
     return application
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def form_token(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    return CSRF_FIELD.search(html).group(1)
+
+
+def sign_in_with_token(client, email: str, password: str) -> None:
+    """Sign the client in as a browser would with CSRF on: the form's token goes back with the post."""
+    token = form_token(client.get("/ko/signin").get_data(as_text=True))
+    response = client.post("/ko/signin", data={"email": email, "password": password, "csrf_token": token})
+    assert response.status_code == 302, f"could not sign in {email}"
+    if response.headers["Location"].endswith("/signin/code"):  # staff: the two-step code, with its token
+        from services.members import find_member_by_email
+
+        with client.application.app_context():
+            code = two_step_code(find_member_by_email(email).id)
+        token = form_token(client.get("/ko/signin/code").get_data(as_text=True))
+        response = client.post("/ko/signin/code", data={"code": code, "csrf_token": token})
+        assert response.status_code == 302, f"{email} could not pass the two-step code"
 
 
 def enrol_two_step(member_id: int, password: str) -> None:

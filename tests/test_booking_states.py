@@ -85,7 +85,7 @@ def test_a_shoot_is_done_from_its_day_then_reviewed_once_and_replied_to_once(
         review_id = review.id
     shooter["client"].post(f"/ko/reviews/{review_id}/reply", data={"text": "고맙습니다!"})
     shooter["client"].post(f"/ko/reviews/{review_id}/reply", data={"text": "두 번째"})
-    customer.post(f"/ko/reviews/{review_id}/reply", data={"text": "남의 답글"})
+    assert customer.post(f"/ko/reviews/{review_id}/reply", data={"text": "남의 답글"}).status_code == 404
     with app.app_context():
         assert db.session.get(Review, review_id).reply == "고맙습니다!"
     public = app.test_client().get(f"/ko/photographers/{shooter['profile']}").get_data(as_text=True)

@@ -18,7 +18,17 @@ from blueprints.shoots.forms import (
     RequestForm,
     ReviewForm,
 )
-from services.booking_states import calendar, cancel, complete, earnings, reply, review, review_of, reviews_of
+from services.booking_states import (
+    calendar,
+    cancel,
+    complete,
+    earnings,
+    reply,
+    review,
+    review_of,
+    review_to_reply,
+    reviews_of,
+)
 from services.bookings import booking_for, confirm, counterpart_contacts, my_bookings
 from services.clock import seoul_today
 from services.matching import rank
@@ -253,6 +263,9 @@ def review_booking(booking_id: int):
 @login_required
 def reply_review(review_id: int):
     """The photographer replies to a review, once."""
+    # Anybody else's review, like one that does not exist, is not found (not a flashed refusal).
+    if review_to_reply(current_user, review_id) is None:
+        abort(404)
     form = ReplyForm()
     _step(form, lambda f: reply(current_user, review_id, f.text.data), _l("Your reply is published."))
     return redirect(request.referrer or url_for("shoots.dashboard"))
