@@ -202,9 +202,10 @@ class Received:
 
 
 class Inbox:
-    """An aiosmtpd handler: records every DATA attempt and every accepted message.
+    """An aiosmtpd handler: records every recipient tried and every message accepted.
 
-    `answer(to, attempt)` may return an SMTP reply to refuse with (None accepts);
+    `answer(stage, to, attempt)` may return an SMTP reply to refuse with at
+    "RCPT" or "DATA" (None goes on); attempt counts the tries of that recipient.
     `hang_at`, when set, makes the DATA with that ordinal wait until `release`
     is set and then refuse it, so a worker can be killed while the server holds
     a message it never accepted.
@@ -212,26 +213,33 @@ class Inbox:
 
     def __init__(self) -> None:
         self.accepted: list[Received] = []
-        self.attempts: dict[str, int] = {}
-        self.answer: Callable[[str, int], str | None] = lambda to, attempt: None
+        self.tried: list[str] = []  # the recipient of every RCPT TO, in order
+        self.answer: Callable[[str, str, int], str | None] = lambda stage, to, attempt: None
         self.hang_at: int | None = None
         self.hanging, self.release = threading.Event(), threading.Event()
         self.data_commands = 0
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.tried.append(address)
+        refusal = self.answer("RCPT", address, self.tried.count(address))
+        if refusal:
+            return refusal
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.content, policy=policy.default)
-        message_id = str(message["Message-ID"])
+        to = str(message["To"])
         self.data_commands += 1
-        self.attempts[message_id] = self.attempts.get(message_id, 0) + 1
         if self.hang_at is not None and self.data_commands == self.hang_at:
             self.hanging.set()
             while not self.release.is_set():
                 await asyncio.sleep(0.05)
             return "451 4.3.0 held while the worker died"
-        refusal = self.answer(str(message["To"]), self.attempts[message_id])
+        refusal = self.answer("DATA", to, self.tried.count(to))
         if refusal:
             return refusal
-        self.accepted.append(Received(str(message["To"]), str(message["Subject"]), message_id))
+        self.accepted.append(Received(to, str(message["Subject"]), str(message["Message-ID"])))
         return "250 OK"
 
 
