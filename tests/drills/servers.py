@@ -90,7 +90,9 @@ class PrivatePostgres:
     def __init__(self) -> None:
         self.bindir = postgres_bin()
         self.port = free_port()
-        self.home = Path(tempfile.mkdtemp(prefix="usnaper-drill-pg-"))
+        # As root, under /tmp: a TMPDIR inside root's home would be closed to the postgres user.
+        parent = "/tmp" if os.geteuid() == 0 else None  # noqa: S108 - mkdtemp makes a private new directory
+        self.home = Path(tempfile.mkdtemp(prefix="usnaper-drill-pg-", dir=parent))
         self.data = self.home / "data"
         self.log = self.home / "server.log"
         if os.geteuid() == 0:
@@ -112,14 +114,20 @@ class PrivatePostgres:
             return ""
 
     def create(self) -> None:
-        """initdb, then settings for a disposable server: TCP on 127.0.0.1 only, no durability."""
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        """initdb, then settings for a disposable server: TCP on 127.0.0.1 only.
+
+        fsync is off (the machine does not crash, only the server's processes die),
+        but synchronous_commit stays on: off, a killed server loses commits it had
+        acknowledged, which no production server does.
+        """
+        self._run(
+            "initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C"
+        )
         settings = {
             "port": str(self.port),
             "listen_addresses": "'127.0.0.1'",
             "unix_socket_directories": f"'{self.home}'",
             "fsync": "off",
-            "synchronous_commit": "off",
             "full_page_writes": "off",
             "max_connections": "60",
         }

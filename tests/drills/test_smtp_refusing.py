@@ -21,7 +21,7 @@ from tests.drills.servers import wait_for
 
 MAX_ATTEMPTS = 4
 BOUNCE, FLAKY = "bounce@example.com", "flaky@example.com"
-GOOD = [f"reader{i:02d}@example.com" for i in range(20)]
+GOOD = [f"reader{i:02d}@example.com" for i in range(10)]
 
 
 @pytest.fixture
