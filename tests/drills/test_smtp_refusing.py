@@ -90,3 +90,4 @@ def test_smtp_refusing_for_a_while_delivers_each_message_once_and_bounds_the_ret
     assert "5.1.1 mailbox unavailable" in page.text and "4.3.0 try again later" in page.text
     assert BOUNCE not in page.text and FLAKY not in page.text
     assert visitor().get("/healthz").status == 200
+    assert visitor().get("/ko/").status == 200
