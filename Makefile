@@ -13,7 +13,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 export TEST_DATABASE_URL TEST_REDIS_URL
 
 .DEFAULT_GOAL := help
-.PHONY: help install translations db demo demo-code run worker cron daily test test-fast lint audit fmt i18n clean
+.PHONY: help install translations db demo demo-code run worker cron daily test test-fast drills lint audit fmt i18n clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -59,8 +59,11 @@ test: translations ## Set up, then lint and run the whole suite (SQLite, Postgre
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-test-fast: translations ## The suite on SQLite only, without the browser
-	TEST_DATABASE_URL= TEST_REDIS_URL= $(BIN)/python -m pytest -m "not browser"
+test-fast: translations ## The suite on SQLite only, without the browser and the fault drills
+	TEST_DATABASE_URL= TEST_REDIS_URL= $(BIN)/python -m pytest -m "not browser and not drill"
+
+drills: translations ## Only the fault drills, on private PostgreSQL/Redis/SMTP servers (a few minutes)
+	$(BIN)/python -m pytest -m drill
 
 lint: install ## ruff (with security rules) and the formatter check
 	$(BIN)/ruff check .

@@ -142,10 +142,26 @@ def _finish(message_id: int, token: str, **values) -> bool:
     return result.rowcount == 1
 
 
+def _refusal_codes(error: Exception) -> list[int]:
+    """The SMTP reply codes behind a refusal (one per refused recipient at RCPT TO)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return [code for code, _reply in error.recipients.values()]
+    if isinstance(error, smtplib.SMTPResponseException):
+        return [error.smtp_code]
+    return []
+
+
 def _is_permanent(error: Exception) -> bool:
-    if isinstance(error, PermanentDeliveryError | smtplib.SMTPRecipientsRefused):
+    """A broken message, or a 5xx refusal. A 4xx at RCPT TO (greylisting) is retried like any 4xx."""
+    if isinstance(error, PermanentDeliveryError):
         return True
-    return isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600
+    codes = _refusal_codes(error)
+    return bool(codes) and all(500 <= code < 600 for code in codes)
+
+
+def _connection_lost(error: Exception) -> bool:
+    """Whether the SMTP connection is gone: dropped, or closed by a 421 (smtplib closes it then)."""
+    return isinstance(error, smtplib.SMTPServerDisconnected) or 421 in _refusal_codes(error)
 
 
 def record_failure(message_id: int, token: str, error: Exception, now: datetime | None = None) -> str:
@@ -235,11 +251,12 @@ def deliver(message_ids: list[int]) -> dict[str, int]:
                     continue
                 try:
                     mailer.send(_render(message_id))
-                except smtplib.SMTPServerDisconnected as exc:
-                    outcomes[record_failure(message_id, token, exc)] += 1
-                    break  # the rest were never claimed: the relay brings them back
                 except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
                     outcomes[record_failure(message_id, token, exc)] += 1
+                    if _connection_lost(exc):
+                        # Claiming the next one would spend its attempt on a closed connection;
+                        # the rest were never claimed, and the relay brings them back.
+                        break
                 else:
                     _finish(
                         message_id, token, status="sent", sent_at=now_utc(), claimed_at=None, last_error=None

@@ -115,3 +115,22 @@ def test_500_shows_our_page_without_a_traceback(app_with_failing_routes):
     html = response.get_data(as_text=True)
     assert "Something went wrong" in html
     assert "secret traceback detail" not in html and "Traceback" not in html
+
+
+def test_a_lost_database_connection_is_a_503_with_retry_after_in_both_languages(app, make_member, sign_in):
+    """The unit of tests/drills/test_postgres_restart.py: the handler, without stopping a server."""
+    from sqlalchemy.exc import OperationalError
+
+    @app.post("/<lang:lang_code>/_test/lost-connection")
+    def lost_connection():
+        raise OperationalError("INSERT ...", {}, OSError("server closed the connection unexpectedly"))
+
+    make_member()
+    member = sign_in("member@example.com")
+    for language, words in (("ko", "일시적으로 이용할 수 없습니다"), ("en", "Temporarily unavailable")):
+        response = member.post(f"/{language}/_test/lost-connection")
+        assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+        html = response.get_data(as_text=True)
+        assert f'<html lang="{language}">' in html and words in html
+        assert "server closed" not in html and "Traceback" not in html
+    assert member.get("/en/me/").status_code == 200, "an outage must not sign the member out"

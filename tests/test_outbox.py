@@ -266,6 +266,28 @@ def test_smtp_refusing_the_address_is_permanent(app, monkeypatch):
         assert outbox.deliver([message_id])["failed"] == 1
 
 
+def test_greylisting_at_rcpt_is_retried_and_a_421_stops_the_batch_before_the_next_claim(app, monkeypatch):
+    """Found by tests/drills/test_smtp_refusing.py: a 450 at RCPT TO failed mail for good, and after a
+    421 (smtplib closes the connection) the next message spent an attempt without reaching the server."""
+    import smtplib
+
+    replies = [
+        smtplib.SMTPRecipientsRefused({"a@example.com": (450, b"4.2.0 greylisted")}),
+        smtplib.SMTPDataError(421, b"4.3.2 closing the connection"),
+    ]
+
+    class Refusing(RecordingTransport):
+        def send(self, message):
+            raise replies.pop(0)
+
+    monkeypatch.setattr("services.outbox.transport", Refusing)
+    first, second, third = queued(app), queued(app), queued(app)
+    with app.app_context():
+        assert outbox.deliver([first, second, third]) == {"sent": 0, "retry": 2, "failed": 0, "skipped": 0}
+        attempts = {row.id: (row.status, row.attempts) for row in db.session.scalars(select(OutboxMessage))}
+    assert attempts == {first: ("pending", 1), second: ("pending", 1), third: ("pending", 0)}
+
+
 def test_message_id_is_the_same_on_every_attempt(app):
     message_id = queued(app)
     with app.app_context():

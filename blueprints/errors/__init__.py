@@ -2,13 +2,15 @@
 
 import logging
 
-from flask import Blueprint, render_template
+from flask import Blueprint, g, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from blueprints.security.logging import log_access_refused, log_csrf_failure
-from extensions import db
+from extensions import db, login_manager
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
@@ -33,7 +35,13 @@ ERROR_TEXTS = {
         _l("Something went wrong"),
         _l("An error occurred on our side and it has been recorded. Please try again later."),
     ),
+    503: (
+        _l("Temporarily unavailable"),
+        _l("The site cannot answer for a moment. Nothing you sent was saved: please try again in a minute."),
+    ),
 }
+# What a visitor is told to wait when the database is out of reach (a restart takes seconds).
+DATABASE_RETRY_AFTER_SECONDS = 30
 GENERIC = (_l("Something went wrong"), _l("The request could not be completed."))
 CSRF_TEXTS = (
     ERROR_TEXTS[400][0],
@@ -76,3 +84,21 @@ def csrf_error(error: CSRFError):
 def internal_error(error: InternalServerError):
     """An unhandled exception: the 500 page (http_error rolls back what it half-wrote)."""
     return http_error(error)
+
+
+@bp.app_errorhandler(OperationalError)
+@bp.app_errorhandler(InterfaceError)
+@bp.app_errorhandler(DisconnectionError)
+@bp.app_errorhandler(PoolTimeout)
+def database_unavailable(error: Exception):
+    """The database went away (restarted, unreachable, out of connections): a 503 with Retry-After.
+
+    The transaction dies with its connection, so nothing the request began is
+    kept; the pool's pre-ping replaces the dead connections at the next request.
+    The page is drawn for a visitor: the signed-in member cannot be re-read
+    without the database (their session is untouched, they are still signed in
+    once it is back).
+    """
+    log.error("database unavailable, answered 503: %s", type(error).__name__, exc_info=error)
+    g._login_user = login_manager.anonymous_user()
+    return http_error(ServiceUnavailable(retry_after=DATABASE_RETRY_AFTER_SECONDS))
