@@ -42,7 +42,8 @@ class Access:
     """One endpoint's access class, its answer where the class has no fixed one, and what it posts."""
 
     kind: str
-    status: int | dict[str, int] | None = None  # for PUBLIC and TOKEN, per method if it differs
+    # For PUBLIC and TOKEN, per method if it differs; for SIGNED_IN, what every member gets instead.
+    status: int | dict[str, int] | None = None
     form: dict = field(default_factory=dict)  # the POST the owner would send (names world ids as {key})
     owner_writes: str | None = None  # the table the owner's own POST (in matrix order) must write to
 
@@ -74,6 +75,7 @@ ACCESS: dict[str, Access] = {
     "auth.signup_sent": _public(),
     "auth.signin": _public(200, 400),
     "auth.restore": _public(302, 302),  # nothing to restore: back to sign-in
+    "auth.code": _public(302, 302),  # no password checked just now: back to sign-in
     "auth.signout": _public(post=302),
     "auth.forgot_password": _public(200, 400),
     "complaints.new": _public(200, 400),
@@ -96,6 +98,14 @@ ACCESS: dict[str, Access] = {
     "me.password": Access(SIGNED_IN),
     "me.profile": Access(SIGNED_IN),
     "me.leave": Access(SIGNED_IN),
+    "me.sessions": Access(SIGNED_IN),
+    "me.end_sessions": Access(SIGNED_IN),
+    "me.two_step": Access(SIGNED_IN),
+    "me.start_two_step": Access(SIGNED_IN),
+    "me.two_step_qr": Access(SIGNED_IN, 404),  # nobody in the world is part-way through setting it up
+    "me.confirm_two_step": Access(SIGNED_IN),
+    "me.new_recovery_codes": Access(SIGNED_IN),
+    "me.two_step_off": Access(SIGNED_IN),
     "boards.new_post": Access(SIGNED_IN),
     "boards.comment": Access(SIGNED_IN),  # under the owner's post, which anyone may answer
     "boards.report_view": Access(SIGNED_IN),  # the owner's post or comment, which anyone may report
@@ -154,6 +164,9 @@ ACCESS: dict[str, Access] = {
     "office.roles": Access(OFFICER),
     "office.grant": Access(OFFICER, form={"email": "{owner_email}", "role": "moderator"}),
     "office.remove_role": Access(OFFICER),
+    "office.sessions": Access(OFFICER),
+    "office.end_member_sessions": Access(OFFICER),
+    "office.end_all_member_sessions": Access(OFFICER),
     "complaints.queue": Access(OFFICER),
     "complaints.detail": Access(OFFICER),
     "complaints.answer": Access(OFFICER, form={"answer": "답변드립니다."}),
@@ -179,6 +192,7 @@ LAST = (
     "boards.remove",
     "photographers.delete_photo",
     "policy_drafts.delete",
+    "me.start_two_step",  # after the QR code is asked for, so nobody has a secret pending then
     "auth.signout",
 )
 
@@ -196,7 +210,7 @@ def expected(access: Access, role: str, method: str):
         allowed = role == "officer" or (kind == MODERATOR and role == "moderator")
         return ALLOWED if allowed else 403
     if kind == SIGNED_IN:
-        return ALLOWED
+        return access.status or ALLOWED
     if kind == PHOTOGRAPHER_PAGE:
         return ALLOWED if role in PHOTOGRAPHERS else BECOME_PHOTOGRAPHER
     if kind == OWN_PROFILE:
