@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 ROOT = Path(__file__).resolve().parent.parent
 POT = ROOT / "translations" / "messages.pot"
 CATALOGS = ROOT / "translations"
+CATALOG_WIDTH = 100
 
 
 def pybabel(*args: str) -> None:
@@ -37,6 +38,8 @@ def extract() -> None:
         "--no-location",
         "--sort-output",
         "--omit-header",
+        "--width",
+        str(CATALOG_WIDTH),
         "--ignore-dirs",
         ".* __pycache__",
         "-o",
@@ -49,7 +52,18 @@ def extract() -> None:
 def update() -> None:
     """Extract, then merge new strings into every catalog (new ones are left to translate)."""
     extract.callback()
-    pybabel("update", "-i", str(POT), "-d", str(CATALOGS), "--no-fuzzy-matching", "--ignore-obsolete")
+    # One line width for every tool that writes the catalog, so an update changes only what changed.
+    pybabel(
+        "update",
+        "-i",
+        str(POT),
+        "-d",
+        str(CATALOGS),
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+        "--width",
+        str(CATALOG_WIDTH),
+    )
 
 
 @translate.command("compile")
