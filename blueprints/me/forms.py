@@ -1,7 +1,6 @@
 """Forms of My info."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
@@ -17,9 +16,10 @@ from blueprints.fields import (
     phone_field,
     region_field,
 )
+from blueprints.forms import SiteForm
 
 
-class ConsentsForm(FlaskForm):
+class ConsentsForm(SiteForm):
     """The optional consents, each on its own."""
 
     optional_profile = BooleanField(
@@ -30,7 +30,7 @@ class ConsentsForm(FlaskForm):
     marketing_night = BooleanField(_l("Advertising between 21:00 and 08:00"))
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(SiteForm):
     """Leaving: the password, and an explicit acknowledgement."""
 
     password = current_password_field(_l("Password"))
@@ -50,7 +50,7 @@ class WithdrawForm(FlaskForm):
     )
 
 
-class ProfileForm(PersonFieldChecks, FlaskForm):
+class ProfileForm(PersonFieldChecks, SiteForm):
     """The profile a member can correct at any time."""
 
     name = name_field()
@@ -64,7 +64,7 @@ class ProfileForm(PersonFieldChecks, FlaskForm):
     preferred_region = region_field()
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(SiteForm):
     """The current password, then the new one twice."""
 
     current_password = current_password_field(_l("Current password"))
@@ -72,11 +72,11 @@ class PasswordChangeForm(FlaskForm):
     password_confirm = confirm_field(_l("New password again"))
 
 
-class FlagForm(FlaskForm):
+class FlagForm(SiteForm):
     """A one-button form: mark a field as wrong."""
 
 
-class EmailChangeForm(FlaskForm):
+class EmailChangeForm(SiteForm):
     """The new address; it is used only after it is confirmed."""
 
     email = email_field(_l("New e-mail address"))
