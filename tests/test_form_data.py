@@ -60,3 +60,18 @@ def test_text_fields_still_read_the_form_body_beside_a_file(app, make_member, si
     )
     with app.app_context():
         assert db.session.scalar(select(Post.title)) == "제목"
+
+
+def test_every_form_of_the_site_derives_from_site_form(app):
+    # A form on plain FlaskForm would read uploads into its text fields again.
+    from flask_wtf import FlaskForm
+
+    from blueprints.forms import SiteForm
+
+    def below(cls) -> list:
+        return [found for sub in cls.__subclasses__() for found in [sub, *below(sub)]]
+
+    ours = {
+        cls for cls in below(FlaskForm) if cls.__module__.startswith("blueprints.") and cls is not SiteForm
+    }
+    assert len(ours) > 30 and all(issubclass(cls, SiteForm) for cls in ours)
