@@ -13,7 +13,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 export TEST_DATABASE_URL TEST_REDIS_URL
 
 .DEFAULT_GOAL := help
-.PHONY: help install translations db demo demo-code run worker cron daily test test-fast drills lint audit fmt i18n clean
+.PHONY: help install translations db demo demo-code run worker cron daily test test-fast drills fuzz lint audit fmt i18n clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -64,6 +64,10 @@ test-fast: translations ## The suite on SQLite only, without the browser and the
 
 drills: translations ## Only the fault drills, on private PostgreSQL/Redis/SMTP servers (a few minutes)
 	$(BIN)/python -m pytest -m drill
+
+# The fuzz suite runs in `make test` too, with FUZZ_EXAMPLES=50 a form (tests/fuzz/profile.py).
+fuzz: translations ## Fuzz every form and page deeper: FUZZ_EXAMPLES a form (default 1000; about an hour)
+	FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),1000) $(BIN)/python -m pytest tests/fuzz
 
 lint: install ## ruff (with security rules) and the formatter check
 	$(BIN)/ruff check .

@@ -19,7 +19,7 @@ from models.photographer import (
 from services import photos
 from services.clock import now_utc, seoul_today
 from services.regions import REGION_CODES
-from services.rules import RuleError
+from services.rules import RuleError, valid_id
 from services.specialties import SPECIALTY_CODES, SPOKEN_CODES
 from services.text import normalise, single_line
 
@@ -170,7 +170,7 @@ def add_photo(profile: PhotographerProfile, data: bytes) -> PortfolioPhoto:
 
 def remove_photo(profile: PhotographerProfile, photo_id: int) -> bool:
     """Delete one of the profile's photos, row and files; commits. False when it is not theirs."""
-    photo = db.session.get(PortfolioPhoto, photo_id)
+    photo = db.session.get(PortfolioPhoto, photo_id) if valid_id(photo_id) else None
     if photo is None or photo.profile_id != profile.id:
         return False
     name = photo.stored_name

@@ -58,7 +58,7 @@ class ReviewError(RuleError):
 
 
 # Purposes the site records; other features may add theirs, and the filter offers whatever is found.
-PURPOSES = ("member_view", "member_export", "complaint")
+PURPOSES = ("member_view", "member_export", "complaint", "complaint_contact")
 NOTE_MAX_LENGTH = 2000
 
 

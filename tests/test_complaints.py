@@ -226,6 +226,16 @@ def test_showing_the_contact_address_needs_a_reason_and_is_audited(app, officer,
         )
 
 
+def test_the_audit_names_each_complaint_purpose_in_the_readers_language(app, officer, send):
+    # The address reveal was listed by its code, and the opening under the reveal's label.
+    send()
+    officer.get("/ko/office/complaints/1")
+    officer.post("/ko/office/complaints/1/contact", data={"reason": "답변 메일이 반송되어 주소 확인"})
+    html = officer.get("/ko/office/audit").get_data(as_text=True)
+    assert html.count("개인정보 민원의 제목과 내용") >= 2 and html.count("개인정보 민원의 연락처") >= 2
+    assert ">complaint_contact<" not in html
+
+
 def test_the_answer_is_mailed_in_the_members_current_language(app, officer, make_member, sign_in, send):
     member_id = make_member(email="switcher@example.com", language="en")
     send(by=sign_in("switcher@example.com"))

@@ -127,6 +127,12 @@ def test_photos_are_deleted_only_by_their_photographer(app, photographer, make_m
         assert count(PortfolioPhoto) == 0 and not path_for(name).exists()
 
 
+def test_a_photo_id_past_the_database_integer_is_not_found(photographer):
+    # Found by the fuzzer: the id went to the database as it was (a 500 on SQLite and PostgreSQL).
+    for too_big in (2**31, 2**63, 2**64):
+        assert photographer.post(f"/ko/photographers/me/photos/{too_big}/delete").status_code == 404
+
+
 def test_blocked_days_can_be_added_and_freed_but_not_in_the_past(app, photographer):
     day = seoul_today() + timedelta(days=5)
     photographer.post("/ko/photographers/me/blocked/add", data={"day": day.isoformat()})

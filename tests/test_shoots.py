@@ -310,6 +310,18 @@ def test_asks_go_only_to_active_photographers_of_the_region(app, customer, shoot
         assert db.session.scalars(select(Ask.profile_id)).all() == [shooter["profile"]]
 
 
+def test_ticked_values_that_are_no_plain_number_ask_nobody_with_a_clear_message(app, customer, shooter):
+    # Found by the fuzzer: "²" passed str.isdigit() and then broke int() (a 500).
+    request_id = file_request(customer)
+    odd = ["²", "١", "１", "99999999999", f"{shooter['profile']}.0", ""]
+    response = customer.post(f"/ko/requests/{request_id}/asks", data={"profile": odd}, follow_redirects=True)
+    assert response.status_code == 200 and "사진작가를 한 명 이상 고르세요." in response.get_data(
+        as_text=True
+    )
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Ask)) == 0
+
+
 def test_a_booking_cannot_be_confirmed_once_the_day_has_come(app, customer, shooter):
     from models import ShootRequest
 

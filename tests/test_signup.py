@@ -287,3 +287,8 @@ def test_nul_bytes_are_refused_before_any_database_sees_them(client):
     response = client.post("/ko/signin", data={"email": "a\x00@example.com", "password": "x"})
     assert response.status_code == 400
     assert client.get("/ko/privacy?q=%00").status_code == 400
+    # Found by the fuzzer: only the first value of each name, and no name, was looked at.
+    assert client.get("/ko/privacy?q=a&q=%00").status_code == 400
+    assert client.get("/ko/privacy?%00=a").status_code == 400
+    assert client.post("/ko/signup", data={"preferred_region": ["jeju", "\x00"]}).status_code == 400
+    assert client.post("/ko/signup", data={"a\x00": "x"}).status_code == 400

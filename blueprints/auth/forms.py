@@ -1,7 +1,6 @@
 """Forms of the auth blueprint."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
@@ -17,9 +16,10 @@ from blueprints.fields import (
     region_field,
     two_step_code_field,
 )
+from blueprints.forms import SiteForm
 
 
-class SignupForm(PersonFieldChecks, FlaskForm):
+class SignupForm(PersonFieldChecks, SiteForm):
     """Required items, optional items, and one box per consent (none ticked in advance)."""
 
     email = email_field(_l("E-mail"))
@@ -47,35 +47,35 @@ class SignupForm(PersonFieldChecks, FlaskForm):
     )
 
 
-class SigninForm(FlaskForm):
+class SigninForm(SiteForm):
     """E-mail and password."""
 
     email = email_field(_l("E-mail"))
     password = current_password_field(_l("Password"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(SiteForm):
     """The address to send a reset link to."""
 
     email = email_field(_l("E-mail"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(SiteForm):
     """A new password, twice."""
 
     password = new_password_field(_l("New password"))
     password_confirm = confirm_field(_l("New password again"))
 
 
-class TwoStepCodeForm(FlaskForm):
+class TwoStepCodeForm(SiteForm):
     """The code from the authenticator app (or a recovery code), after the password."""
 
     code = two_step_code_field()
 
 
-class SignoutForm(FlaskForm):
+class SignoutForm(SiteForm):
     """Sign-out is a POST with a CSRF token."""
 
 
-class RestoreForm(FlaskForm):
+class RestoreForm(SiteForm):
     """Confirm bringing a dormant account back."""

@@ -1,11 +1,11 @@
 """Forms of the boards."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from blueprints.forms import SiteForm
 from services.posts import BODY_MAX, COMMENT_MAX, TITLE_MAX
 from services.reports import DETAILS_MAX
 
@@ -30,20 +30,20 @@ def _text(label, most: int, area: bool = True):
     )
 
 
-class PostForm(FlaskForm):
+class PostForm(SiteForm):
     """A post: a title and plain text."""
 
     title = _text(_l("Title"), TITLE_MAX, area=False)
     body = _text(_l("Text"), BODY_MAX)
 
 
-class CommentForm(FlaskForm):
+class CommentForm(SiteForm):
     """A comment: plain text."""
 
     body = _text(_l("Comment"), COMMENT_MAX)
 
 
-class ReportForm(FlaskForm):
+class ReportForm(SiteForm):
     """Why a post or comment should be looked at."""
 
     reason = RadioField(
@@ -60,11 +60,11 @@ class ReportForm(FlaskForm):
     )
 
 
-class ObjectionForm(FlaskForm):
+class ObjectionForm(SiteForm):
     """The author's objection to a temporary measure."""
 
     objection = _text(_l("Why the post should be shown again"), DETAILS_MAX)
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(SiteForm):
     """A one-button form: delete my post or comment."""

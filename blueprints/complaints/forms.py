@@ -1,12 +1,12 @@
 """Forms of complaints: the public form, and the privacy officer's reveal, answer and close."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from blueprints.fields import email_field
+from blueprints.forms import SiteForm
 from services.complaints import ANSWER_MAX, BODY_MAX, SUBJECT_MAX
 from services.staff_audit import REASON_MAX_LENGTH
 
@@ -27,7 +27,7 @@ def _text(label, most: int, area: bool = True):
     )
 
 
-class ComplaintForm(FlaskForm):
+class ComplaintForm(SiteForm):
     """A complaint or question; visitors also give the address to answer (members' forms drop it)."""
 
     kind = RadioField(
@@ -40,7 +40,7 @@ class ComplaintForm(FlaskForm):
     email = email_field(_l("E-mail address for the answer"))
 
 
-class RevealForm(FlaskForm):
+class RevealForm(SiteForm):
     """Why the officer needs the complainant's address (written to the access audit)."""
 
     reason = StringField(
@@ -54,11 +54,11 @@ class RevealForm(FlaskForm):
     )
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(SiteForm):
     """The officer's answer, e-mailed to the complainant."""
 
     answer = _text(_l("Answer to the complainant"), ANSWER_MAX)
 
 
-class CloseForm(FlaskForm):
+class CloseForm(SiteForm):
     """A one-button form: close the complaint."""

@@ -1,10 +1,10 @@
 """Forms of the campaign console."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from blueprints.forms import SiteForm
 from services.marketing import BODY_MAX, SUBJECT_MAX, CampaignText
 
 _REQUIRED = _l("This cannot be empty.")
@@ -15,7 +15,7 @@ def _bounded(most: int) -> list:
     return [DataRequired(message=_REQUIRED), Length(max=most, message=too_long)]
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(SiteForm):
     """A campaign's subject and plain-text body, in Korean and in English."""
 
     subject_ko = StringField(_l("Subject in Korean"), validators=_bounded(SUBJECT_MAX))
@@ -33,5 +33,5 @@ class CampaignForm(FlaskForm):
         )
 
 
-class SendForm(FlaskForm):
+class SendForm(SiteForm):
     """The confirmed second step of sending (the button carries only the CSRF token)."""

@@ -1,7 +1,6 @@
 """Forms of My info."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
@@ -18,9 +17,10 @@ from blueprints.fields import (
     region_field,
     two_step_code_field,
 )
+from blueprints.forms import SiteForm
 
 
-class ConsentsForm(FlaskForm):
+class ConsentsForm(SiteForm):
     """The optional consents, each on its own."""
 
     optional_profile = BooleanField(
@@ -31,7 +31,7 @@ class ConsentsForm(FlaskForm):
     marketing_night = BooleanField(_l("Advertising between 21:00 and 08:00"))
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(SiteForm):
     """Leaving: the password, and an explicit acknowledgement."""
 
     password = current_password_field(_l("Password"))
@@ -51,7 +51,7 @@ class WithdrawForm(FlaskForm):
     )
 
 
-class ProfileForm(PersonFieldChecks, FlaskForm):
+class ProfileForm(PersonFieldChecks, SiteForm):
     """The profile a member can correct at any time."""
 
     name = name_field()
@@ -65,7 +65,7 @@ class ProfileForm(PersonFieldChecks, FlaskForm):
     preferred_region = region_field()
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(SiteForm):
     """The current password, then the new one twice."""
 
     current_password = current_password_field(_l("Current password"))
@@ -73,18 +73,18 @@ class PasswordChangeForm(FlaskForm):
     password_confirm = confirm_field(_l("New password again"))
 
 
-class FlagForm(FlaskForm):
+class FlagForm(SiteForm):
     """A one-button form: mark a field as wrong."""
 
 
-class EmailChangeForm(FlaskForm):
+class EmailChangeForm(SiteForm):
     """The new address, and the password again (ASVS 7.5.1); it is used only after it is confirmed."""
 
     email = email_field(_l("New e-mail address"))
     password = current_password_field(_l("Current password"))
 
 
-class EndSessionsForm(FlaskForm):
+class EndSessionsForm(SiteForm):
     """End one other session, or all of them, with the password again (ASVS 7.5.2)."""
 
     target = RadioField(
@@ -99,25 +99,25 @@ class EndSessionsForm(FlaskForm):
             raise ValidationError(_l("Choose which sessions to end."))
 
 
-class TwoStepConfirmForm(FlaskForm):
+class TwoStepConfirmForm(SiteForm):
     """The first code from the newly set-up app, and the password."""
 
     code = two_step_code_field()
     password = current_password_field(_l("Password"))
 
 
-class TwoStepOffForm(FlaskForm):
+class TwoStepOffForm(SiteForm):
     """Turning two-step off: the password and a current code (or a recovery code)."""
 
     code = two_step_code_field()
     password = current_password_field(_l("Password"))
 
 
-class PasswordOnlyForm(FlaskForm):
+class PasswordOnlyForm(SiteForm):
     """A step that needs the password again (new recovery codes)."""
 
     password = current_password_field(_l("Password"))
 
 
-class StartTwoStepForm(FlaskForm):
+class StartTwoStepForm(SiteForm):
     """A one-button form: begin setting up two-step sign-in."""

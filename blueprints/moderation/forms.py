@@ -3,11 +3,11 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from blueprints.forms import SiteForm
 from services.moderation import MASKS_MAX, MODERATION_REASONS, NOTE_MAX, SUSPENSION_DAYS
 
 REASON_LABELS = {
@@ -22,7 +22,7 @@ REASON_LABELS = {
 TARGET = re.compile(r"^(post|comment):([1-9][0-9]{0,17})$")
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(SiteForm):
     """Why a moderator acts: a reason from the list (told to the author) and a note."""
 
     reason = SelectField(

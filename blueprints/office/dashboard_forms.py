@@ -1,14 +1,14 @@
 """Forms of the privacy office's dashboards: retrying mail, breach notices."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from blueprints.forms import SiteForm
 from services.breach import BODY_MAX, SUBJECT_MAX
 
 
-class RetryForm(FlaskForm):
+class RetryForm(SiteForm):
     """One button: send failed mail again (all of it, or the message named in the URL)."""
 
 
@@ -23,7 +23,7 @@ def _text(label, limit: int, area: bool = False):
     )
 
 
-class BreachForm(FlaskForm):
+class BreachForm(SiteForm):
     """A breach notice in Korean and English, and who is affected."""
 
     subject_ko = _text(_l("Subject in Korean"), SUBJECT_MAX)

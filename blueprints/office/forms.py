@@ -4,7 +4,6 @@ import re
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -18,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from blueprints.fields import CheckboxesField
+from blueprints.forms import SiteForm
 from models.member import STAFF_ROLES
 from services.member_lookup import VIEWABLE_FIELDS
 from services.rules import valid_id
@@ -53,7 +53,8 @@ CATEGORY_LABELS = {
 PURPOSE_LABELS = {
     "member_view": _l("Personal data opened in the member look-up"),
     "member_export": _l("Full export on the member's request"),
-    "complaint": _l("Contact data of a privacy complaint"),
+    "complaint": _l("Subject and text of a privacy complaint"),
+    "complaint_contact": _l("Contact data of a privacy complaint"),
 }
 STATUS_LABELS = {
     "active": _l("Active member"),
@@ -66,7 +67,7 @@ REASON_NEEDED = _l(
 )
 
 
-class GrantRoleForm(FlaskForm):
+class GrantRoleForm(SiteForm):
     """Give an active member (named by address) a staff role."""
 
     email = EmailField(
@@ -90,11 +91,11 @@ class GrantRoleForm(FlaskForm):
             raise ValidationError(_l("Choose a role from the list."))
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(SiteForm):
     """A one-button action: only the CSRF token."""
 
 
-class EndMemberSessionsForm(FlaskForm):
+class EndMemberSessionsForm(SiteForm):
     """Sign one member out on every device (a stolen account, say)."""
 
     member_id = IntegerField(
@@ -107,7 +108,7 @@ class EndMemberSessionsForm(FlaskForm):
             raise ValidationError(_l("Enter a member number."))
 
 
-class EndAllSessionsForm(FlaskForm):
+class EndAllSessionsForm(SiteForm):
     """Sign every member out at once (after a breach); only with the box ticked."""
 
     confirm = BooleanField(
@@ -116,7 +117,7 @@ class EndAllSessionsForm(FlaskForm):
     )
 
 
-class MemberSearchForm(FlaskForm):
+class MemberSearchForm(SiteForm):
     """Find one member by exact e-mail address or member number (posted, so no address lands in a URL)."""
 
     query = StringField(
@@ -140,7 +141,7 @@ def _reason_field(label) -> TextAreaField:
     )
 
 
-class OpenDataForm(FlaskForm):
+class OpenDataForm(SiteForm):
     """Which personal fields to open, and why."""
 
     fields = CheckboxesField(
@@ -151,7 +152,7 @@ class OpenDataForm(FlaskForm):
     reason = _reason_field(_l("Why you need it (kept in the access audit)"))
 
 
-class ExportForm(FlaskForm):
+class ExportForm(SiteForm):
     """Why the member's full export is needed (a request from the member)."""
 
     reason = _reason_field(_l("How and when the member asked (kept in the access audit)"))
@@ -191,7 +192,7 @@ class DayField(StringField):
         return self.data.isoformat() if isinstance(self.data, date) else getattr(self, "raw_text", "")
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(SiteForm):
     """The audit log's filters, read from the query string."""
 
     class Meta:
@@ -229,7 +230,7 @@ def parse_month(raw: str | None) -> date | None:
     return date(year, month, 1) if 2000 <= year <= 2999 and 1 <= month <= 12 else None
 
 
-class SignOffForm(FlaskForm):
+class SignOffForm(SiteForm):
     """The privacy officer's sign-off of one month of the audit."""
 
     month = HiddenField(validators=[DataRequired(message=_l("Choose the month to sign off."))])

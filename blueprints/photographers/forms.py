@@ -1,13 +1,13 @@
 """Forms of the photographer pages."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from blueprints.fields import CheckboxesField, WonField
+from blueprints.forms import SiteForm
 from services.directory import ORDERS
 from services.photographers import BIO_MAX, NAME_MAX
 from services.regions import REGIONS
@@ -18,7 +18,7 @@ def _choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(code, label) for code, label in pairs]
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(SiteForm):
     """The public profile of a photographer."""
 
     display_name = StringField(
@@ -60,7 +60,7 @@ class ProfileForm(FlaskForm):
     languages = CheckboxesField(_l("Languages you speak"), choices=_choices(SPOKEN_LANGUAGES))
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(SiteForm):
     """One portfolio photo."""
 
     photo = FileField(
@@ -68,17 +68,17 @@ class PhotoForm(FlaskForm):
     )
 
 
-class DayForm(FlaskForm):
+class DayForm(SiteForm):
     """A day to block or unblock."""
 
     day = DateField(_l("Day"), validators=[InputRequired(message=_l("Enter a date."))])
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(SiteForm):
     """A one-button form (delete a photo)."""
 
 
-class DirectoryForm(FlaskForm):
+class DirectoryForm(SiteForm):
     """The directory's filters; a GET form, so no CSRF token."""
 
     class Meta:

@@ -1,11 +1,11 @@
 """Forms of policy drafting: the draft itself, its schedule, its deletion."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
+from blueprints.forms import SiteForm
 from services.policy_drafts import BODY_MAX, SUMMARY_MAX, VERSION_PATTERN, DraftText, notice_days
 
 IMPORTANCE_LABELS = {
@@ -27,7 +27,7 @@ def _text(label, most: int) -> TextAreaField:
     )
 
 
-class DraftForm(FlaskForm):
+class DraftForm(SiteForm):
     """A new version: its number, importance, change summaries and full texts in both languages."""
 
     version = StringField(
@@ -70,7 +70,7 @@ class DraftForm(FlaskForm):
         )
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(SiteForm):
     """When the draft takes effect; announcing it cannot be undone."""
 
     effective_on = DateField(_l("Effective date"), validators=[InputRequired(message=_l("Enter a date."))])
@@ -80,5 +80,5 @@ class ScheduleForm(FlaskForm):
     )
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(SiteForm):
     """A one-button deletion of a draft."""

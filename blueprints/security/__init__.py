@@ -13,9 +13,10 @@ bp.after_app_request(echo_request_id)
 
 @bp.before_app_request
 def refuse_nul_bytes() -> None:
-    """No field or query value may hold a NUL: PostgreSQL refuses them, and nothing legitimate sends one."""
+    """No field or query name or value may hold a NUL: PostgreSQL refuses them, and nothing legitimate
+    sends one. Every value of a repeated field counts (a list of ticked boxes reaches the database)."""
     for values in (request.args, request.form):
-        if any("\x00" in value for value in values.values()):
+        if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
             abort(400)
 
 

@@ -1,12 +1,12 @@
 """Forms of shoot requests, answers and bookings."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from blueprints.fields import WonField
+from blueprints.forms import SiteForm
 from services.booking_states import REASON_MAX, REVIEW_MAX
 from services.regions import REGIONS
 from services.shoots import MESSAGE_MAX, NOTES_MAX
@@ -20,7 +20,7 @@ TIME_WINDOW_LABELS = {
 }
 
 
-class RequestForm(FlaskForm):
+class RequestForm(SiteForm):
     """What the customer wants shot."""
 
     region = SelectField(_l("Region"), choices=[SelectChoice(code, label) for code, label in REGIONS])
@@ -44,11 +44,11 @@ class RequestForm(FlaskForm):
     )
 
 
-class AskForm(FlaskForm):
+class AskForm(SiteForm):
     """Which ranked photographers to ask (checkbox values are profile ids, read by the view)."""
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(SiteForm):
     """The photographer's answer to an ask."""
 
     decision = RadioField(
@@ -72,7 +72,7 @@ class AnswerForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(SiteForm):
     """The customer's confirmation of an accepted ask."""
 
     consent = BooleanField(
@@ -80,7 +80,7 @@ class ConfirmForm(FlaskForm):
     )
 
 
-class CancelForm(FlaskForm):
+class CancelForm(SiteForm):
     """Why the booking is cancelled (the other side reads it)."""
 
     reason = TextAreaField(
@@ -92,11 +92,11 @@ class CancelForm(FlaskForm):
     )
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(SiteForm):
     """A one-button form (the shoot is done)."""
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(SiteForm):
     """The customer's stars and words."""
 
     stars = SelectField(
@@ -113,7 +113,7 @@ class ReviewForm(FlaskForm):
     )
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(SiteForm):
     """The photographer's one reply to a review."""
 
     text = TextAreaField(

@@ -33,6 +33,7 @@ from services.bookings import booking_for, confirm, counterpart_contacts, my_boo
 from services.clock import seoul_today
 from services.matching import rank
 from services.photographers import profile_of
+from services.rules import id_from_text
 from services.shoots import (
     RequestDraft,
     ShootError,
@@ -112,7 +113,7 @@ def ask(request_id: int):
     if mine is None:
         abort(404)
     if AskForm().validate_on_submit():
-        ids = [int(value) for value in request.form.getlist("profile") if value.isdigit() and len(value) < 11]
+        ids = [pid for pid in map(id_from_text, request.form.getlist("profile")) if pid is not None]
         try:
             sent = send_asks(current_user, mine, ids)
         except ShootError as error:
