@@ -6,10 +6,11 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from flask import current_app
+from sqlalchemy import select
 
 from extensions import db
 from models.member import Member
-from models.sign_in import SignInEvent
+from models.sign_in import MemberSession, SignInEvent
 from services import throttle
 from services.clock import now_utc
 from services.dormancy import find_dormant, restore
@@ -19,7 +20,7 @@ from services.members import MembershipError, email_key, find_member_by_email, u
 from services.outbox import queue_email
 from services.passwords import check_password, hash_password, needs_rehash, password_problem
 from services.security_log import security_event
-from services.sessions import end_all_sessions
+from services.sessions import end_all_sessions, key_hash
 
 RESET_SALT = "password-reset"
 RESET_MAX_AGE = timedelta(hours=1)
@@ -147,15 +148,26 @@ def sign_in_expired(signed_in_at: datetime | None, seen_at: datetime | None, now
     )
 
 
-def load_member(session_id: str) -> Member | None:
-    """Flask-Login's loader: the member whose id and session version match, if still active."""
+def load_signed_in(session_id: str, key: str | None) -> tuple[Member, MemberSession] | None:
+    """The member and session record a cookie names, if both still hold (one query per request).
+
+    session_id is Flask-Login's "id:version"; key names the server-side session record.
+    The version must match and the member be active, and the record must still exist.
+    """
     member_id, _, version = session_id.partition(":")
-    if not member_id.isdigit() or not version.isdigit():
+    if not member_id.isdigit() or not version.isdigit() or not key:
         return None
-    member = db.session.get(Member, int(member_id))
-    if member is None or member.session_version != int(version) or member.status != "active":
+    found = db.session.execute(
+        select(Member, MemberSession)
+        .join(MemberSession, MemberSession.member_id == Member.id)
+        .where(Member.id == int(member_id), MemberSession.key_hash == key_hash(key))
+    ).first()
+    if found is None:
         return None
-    return member
+    member, record = found
+    if member.session_version != int(version) or member.status != "active":
+        return None
+    return member, record
 
 
 def restore_dormant(member_id: int) -> Member:

@@ -91,14 +91,6 @@ def open_session(member: Member, user_agent: str, two_step: bool, now: datetime 
     return key
 
 
-def session_for(member_id: int, key: str | None) -> MemberSession | None:
-    """The live session record this cookie's key names, if it is member_id's."""
-    if not key:
-        return None
-    record = db.session.scalar(select(MemberSession).where(MemberSession.key_hash == key_hash(key)))
-    return record if record is not None and record.member_id == member_id else None
-
-
 def mark_seen(record: MemberSession, now: datetime) -> None:
     """Move the session's last-seen time on (the caller decides how often)."""
     record.last_seen_at = now

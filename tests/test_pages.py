@@ -24,7 +24,8 @@ LINKED_ARGS = {"boards.post": [{"slug": "free", "post_id": 1}], "photographers.p
 NOT_PUBLIC = {"dev", "me", "moderation", "shoots", "office", "policy_drafts"}
 # Staff consoles of blueprints that also have public pages (the permission matrix covers them).
 STAFF_PREFIX = "/<lang:lang_code>/office/"
-NEEDS_TOKEN = {"auth.verify", "auth.reset", "auth.restore", "marketing.unsubscribe_page"}
+# Pages that need a link's token, or a step just before them (the password, for restore and the code).
+NEEDS_TOKEN = {"auth.verify", "auth.reset", "auth.restore", "auth.code", "marketing.unsubscribe_page"}
 SIGNED_IN_ONLY = {
     "boards.new_post",
     "boards.edit",

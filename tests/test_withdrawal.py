@@ -295,11 +295,11 @@ def test_withdrawal_blanks_what_the_member_wrote_in_reports(app, board_people, m
         assert (row.reporter_id, row.details) == (None, "")
 
 
-def test_the_only_privacy_officer_cannot_leave_until_someone_else_holds_the_role(app, make_member):
+def test_the_only_privacy_officer_cannot_leave_until_someone_else_holds_the_role(app, make_member, sign_in):
     from models import RoleChange
 
     officer_id = make_member(email=EMAIL, staff_role="privacy_officer")
-    client = signed_in_client(app)
+    client = sign_in(EMAIL)  # with the two-step code staff have
     form = {"password": PASSWORD, "understood": "y", "posts": "delete"}
     response = client.post("/en/me/withdraw", data=form)
     assert response.status_code == 400

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from flask import (
     current_app,
     flash,
+    g,
     has_request_context,
     redirect,
     render_template,
@@ -42,7 +43,7 @@ from services.auth import (
 from services.clock import now_utc
 from services.locale import switch_target
 from services.members import MembershipError, SignupRequest, sign_up, verify_email
-from services.sessions import mark_seen, open_session, session_for
+from services.sessions import mark_seen, open_session
 from services.two_step import check_second_step
 
 # The restore step must follow the password check closely, and so must the code step.
@@ -61,12 +62,6 @@ def _start_session(member, two_step: bool = False) -> None:
     session["signed_in_at"] = session["seen_at"] = now_utc().isoformat()
     if two_step:
         session[TWO_STEP_FLAG] = True
-
-
-def _signed_in_member_id() -> int | None:
-    """The member number Flask-Login's cookie entry names ("id:version"), without loading the member."""
-    member_id = str(session.get("_user_id", "")).partition(":")[0]
-    return int(member_id) if member_id.isdigit() else None
 
 
 def _end_here(message) -> None:
@@ -91,12 +86,11 @@ def end_stale_session() -> None:
     if sign_in_expired(_stamp(session.get("signed_in_at")), seen_at, now):
         _end_here(_l("Your session has ended. Please sign in again."))
         return
-    record = session_for(_signed_in_member_id() or 0, session.get(SESSION_KEY))
-    if record is None:  # ended from another device, by the privacy office, or by a newer sign-in
+    if not current_user.is_authenticated:  # ended elsewhere: another device, the office, a newer sign-in
         _end_here(_l("This session was ended. Please sign in again."))
     elif seen_at is None or now - seen_at >= SEEN_RESOLUTION:
         session["seen_at"] = now.isoformat()
-        mark_seen(record, now)
+        mark_seen(g.session_record, now)
 
 
 @bp.route("/signup", methods=["GET", "POST"])

@@ -3,7 +3,7 @@
 import io
 
 import segno
-from flask import Response, abort, flash, redirect, render_template, session, url_for
+from flask import Response, abort, flash, g, redirect, render_template, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -25,7 +25,6 @@ from services.sessions import (
     end_session,
     key_hash,
     mark_two_step,
-    session_for,
     sessions_of,
 )
 from services.two_step import (
@@ -162,9 +161,7 @@ def confirm_two_step():
         target.errors.append(message_for(error))
         return _two_step_page(confirm_form=form, status=400)
     end_other_sessions(current_user, current_session_key())
-    record = session_for(current_user.id, current_session_key())
-    if record is not None:
-        mark_two_step(record)
+    mark_two_step(g.session_record)  # the loader keeps this request's session record
     session[TWO_STEP_FLAG] = True
     flash(_l("Two-step sign-in is on. Other sessions are signed out."), "success")
     return _codes_page(codes)

@@ -15,9 +15,11 @@ from sqlalchemy import select
 from extensions import db
 from jobs.tasks import relay_outbox
 from models import OutboxMessage
+from services.members import find_member_by_email
 from services.outbox import queue_email
 from tests.conftest import MEMBER_PASSWORD
 from tests.drills.servers import wait_for
+from tests.support import two_step_code
 
 MAX_ATTEMPTS = 4
 BOUNCE, FLAKY = "bounce@example.com", "flaky@example.com"
@@ -83,7 +85,10 @@ def test_smtp_refusing_for_a_while_delivers_each_message_once_and_bounds_the_ret
 
     officer = visitor()
     signin = {"email": "officer@example.com", "password": MEMBER_PASSWORD}
-    assert officer.post("/en/signin", signin).status == 302
+    assert officer.post("/en/signin", signin).headers["Location"].endswith("/en/signin/code")
+    with app.app_context():
+        code = two_step_code(find_member_by_email("officer@example.com").id)
+    assert officer.post("/en/signin/code", {"code": code}).status == 302
     page = officer.get("/en/office/mail")
     assert page.status == 200
     assert "b•••@example.com" in page.text and "f•••@example.com" in page.text
