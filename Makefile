@@ -13,7 +13,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 export TEST_DATABASE_URL TEST_REDIS_URL
 
 .DEFAULT_GOAL := help
-.PHONY: help install translations db demo demo-code run worker cron daily test test-fast drills fuzz lint audit fmt i18n clean
+.PHONY: help install translations db demo demo-code run worker cron daily test test-fast drills fuzz lint audit fmt i18n clean bench bench-quick
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -91,3 +91,10 @@ i18n: install ## Extract strings, update the catalogs, compile them
 clean: ## Remove the venv, compiled catalogs and caches (keeps instance/)
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 	find . -name '*.mo' -delete -o -name __pycache__ -prune -exec rm -rf {} +
+
+# Benchmarks are never part of `make test`: they need the seeded databases (bench/README.md).
+bench: translations ## Run the benchmarks and write bench/results/<date>.md: make bench AREAS="http flat"
+	$(BIN)/python -m bench $(AREAS)
+
+bench-quick: translations ## A short smoke run of every benchmark area (small sizes)
+	$(BIN)/python -m bench --quick $(AREAS)
