@@ -5,6 +5,7 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     """Attach every command group to the app."""
+    from cli.bench import bench
     from cli.boards import boards
     from cli.demo import demo
     from cli.deploy import check_deploy
@@ -14,6 +15,6 @@ def register_commands(app: Flask) -> None:
     from cli.users import users
     from jobs.cli import jobs
 
-    for group in (boards, demo, jobs, mail, policies, translate, users):
+    for group in (bench, boards, demo, jobs, mail, policies, translate, users):
         app.cli.add_command(group)
     app.cli.add_command(check_deploy)
