@@ -13,7 +13,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 export TEST_DATABASE_URL TEST_REDIS_URL
 
 .DEFAULT_GOAL := help
-.PHONY: help install translations db demo demo-code run worker cron daily test test-fast drills fuzz lint audit fmt i18n clean bench bench-quick
+.PHONY: help install translations db demo demo-code run worker cron daily test test-fast drills fuzz lint audit fmt i18n clean bench bench-quick bench-seed
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -98,3 +98,7 @@ bench: translations ## Run the benchmarks and write bench/results/<date>.md: mak
 
 bench-quick: translations ## A short smoke run of every benchmark area (small sizes)
 	$(BIN)/python -m bench --quick $(AREAS)
+
+# Drops and rebuilds usnaper_bench_<SIZE> (+ _dormant) on the local PostgreSQL: migrate, then seed.
+bench-seed: translations ## Rebuild a seeded benchmark database: make bench-seed SIZE=small|full [URL=sqlite:///...]
+	$(BIN)/python -m bench.build $(or $(SIZE),small) $(if $(URL),--url $(URL))

@@ -49,6 +49,8 @@ def build(size: str, url: str | None = None, seed: int = 2026) -> float:
     """Recreate, migrate and seed one benchmark database; returns the seconds the seed took."""
     spec = SIZES[size]
     url = url or spec["url"]
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        url = f"sqlite:///{ROOT / url.removeprefix('sqlite:///')}"  # Flask-SQLAlchemy would use instance/
     if url.startswith("sqlite:///"):
         _recreate_sqlite(url)
     else:

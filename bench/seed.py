@@ -64,7 +64,7 @@ def seed(plan: SeedPlan, force: bool, progress: Callable[[int], None]) -> dict[s
         _empty()
     sync_shipped_versions()
     sync_boards()
-    photographer_member, profile = bench_accounts()
+    photographer_member, profile = bench_accounts(plan.start)
     versions = _consent_versions()
     boards = dict(db.session.execute(select(Board.slug, Board.id)).all())
     password_hash = hash_password(BENCH_PASSWORD)  # once: bcrypt per row would take hours

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from PIL import Image, ImageDraw
+from sqlalchemy import delete
 
 from bench.seed_plan import BENCH_MEMBER_EMAIL, BENCH_PASSWORD, BENCH_PHOTOGRAPHER_EMAIL
 from extensions import db
 from models.member import Member
+from models.outbox import OutboxMessage
 from models.photographer import PhotographerProfile
 from services.clock import now_utc
 from services.members import SignupRequest, find_member_by_email, sign_up
 from services.photographers import ProfileChange, add_photo, save_profile
 
 
-def bench_account(email: str, name: str) -> Member:
+def bench_account(email: str, name: str, joined: datetime) -> Member:
     """An adult, Korean, verified account with every consent, through the real signup rules."""
     member = find_member_by_email(email) or sign_up(
         SignupRequest(
@@ -30,16 +32,19 @@ def bench_account(email: str, name: str) -> Member:
             consents={"privacy_notice": True, "terms": True, "optional_profile": True},
         )
     )
-    member.status, member.email_verified_at = "active", now_utc()
-    member.created_at = now_utc() - timedelta(days=700)
+    # Joined when the generated history starts (so the same seed gives the same rows), active now.
+    member.status, member.created_at = "active", joined
+    member.email_verified_at, member.last_active_at = joined + timedelta(minutes=5), now_utc()
+    # Verified by hand: its confirmation e-mail would only wait in the outbox of a mail benchmark.
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.member_id == member.id))
     db.session.commit()
     return member
 
 
-def bench_accounts() -> tuple[Member, PhotographerProfile]:
+def bench_accounts(joined: datetime) -> tuple[Member, PhotographerProfile]:
     """The bench member and the bench photographer with a complete profile and a portfolio."""
-    bench_account(BENCH_MEMBER_EMAIL, "벤치 회원")
-    photographer = bench_account(BENCH_PHOTOGRAPHER_EMAIL, "벤치 사진작가")
+    bench_account(BENCH_MEMBER_EMAIL, "벤치 회원", joined)
+    photographer = bench_account(BENCH_PHOTOGRAPHER_EMAIL, "벤치 사진작가", joined)
     profile = save_profile(
         photographer,
         ProfileChange(

@@ -68,14 +68,21 @@ def _birth_date(rng, anchor: date) -> date:
 
 
 def _last_active(rng, plan: SeedPlan, created):
-    """Most members came back recently; some went quiet long enough for the dormancy job."""
+    """Most members came back recently; many of the early ones went quiet (dormancy candidates).
+
+    A member last seen before the dormancy cutoff (DORMANCY_MONTHS, 18 by default) is one the
+    dormancy job separates; a month after the cutoff, one it sends the advance notice to.
+    """
+    cutoff = plan.end - timedelta(days=548)
     roll = rng.random()
-    if roll < 0.70:
+    if created < cutoff and roll < 0.45:
+        return created + (cutoff - created) * rng.random()
+    if created < cutoff + timedelta(days=30) and roll < 0.5:
+        return max(created, cutoff) + (timedelta(days=30) * rng.random())
+    if roll < 0.75:
         earliest = max(created, plan.end - timedelta(days=30))
-    elif roll < 0.90:
-        earliest = max(created, plan.end - timedelta(days=365))
     else:
-        return created + (plan.end - created) * rng.random() * 0.25
+        earliest = max(created, plan.end - timedelta(days=365))
     return earliest + (plan.end - earliest) * rng.random()
 
 
