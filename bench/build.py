@@ -20,8 +20,8 @@ SIZES = {
     "full": {"url": DEFAULT_FULL_URL, "posts": 1_000_000, "photographers": 100_000, "members": 200_000},
 }
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-# The bench photographer's portfolio files: outside any worktree, so every checkout serving the
-# shared databases can point PHOTO_DIR here.
+# The portfolio files, /tmp/usnaper-bench-photos/<database>: outside any worktree, so every
+# checkout serving the shared databases can point PHOTO_DIR there.
 PHOTO_DIR = "/tmp/usnaper-bench-photos"  # noqa: S108  # nosec B108 - throwaway benchmark files
 
 
@@ -55,7 +55,8 @@ def build(size: str, url: str | None = None, seed: int = 2026) -> float:
         _recreate_sqlite(url)
     else:
         _recreate_postgres(url)
-    env = site_env(url, port=8000, PHOTO_DIR=PHOTO_DIR)
+    photo_dir = Path(PHOTO_DIR) / url.rsplit("/", 1)[1].removesuffix(".db")
+    env = site_env(url, port=8000, PHOTO_DIR=str(photo_dir))
     _flask(env, "db", "upgrade")
     started = time.monotonic()
     _flask(
@@ -66,6 +67,7 @@ def build(size: str, url: str | None = None, seed: int = 2026) -> float:
         f"--photographers={spec['photographers']}",
         f"--members={spec['members']}",
         f"--seed={seed}",
+        "--photo-files",
     )
     return time.monotonic() - started
 

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, func, select, text, update
 from bench import seed_boards, seed_people, seed_shoots
 from bench.seed_accounts import bench_accounts
 from bench.seed_load import BulkWriter, analyze, reset_sequences, restore_after_load, tune_for_load
+from bench.seed_photos import link_portfolio_files
 from bench.seed_plan import BENCH_PASSWORD, SeedPlan
 from bench.seed_shoots import FULL_PROFILE_REVIEWS, ShootWriter
 from extensions import db
@@ -55,7 +56,9 @@ def estimate_rows(plan: SeedPlan) -> int:
     return plan.accounts * 7 + plan.posts * 2 + plan.photographers * 24
 
 
-def seed(plan: SeedPlan, force: bool, progress: Callable[[int], None]) -> dict[str, int]:
+def seed(
+    plan: SeedPlan, force: bool, progress: Callable[[int], None], photo_files: bool = False
+) -> dict[str, int]:
     """Build the database the plan describes; returns the rows written per table."""
     problem = refusal(force)
     if problem:
@@ -72,6 +75,7 @@ def seed(plan: SeedPlan, force: bool, progress: Callable[[int], None]) -> dict[s
     with db.engine.begin() as connection:
         tune_for_load(connection)
         writer = BulkWriter(connection, COLUMNS, progress, _next_ids(connection))
+        first_photo = writer.next_ids["portfolio_photos"]
         population = seed_people.write_members(
             plan, writer, writer.next_ids["members"], password_hash, versions
         )
@@ -93,7 +97,10 @@ def seed(plan: SeedPlan, force: bool, progress: Callable[[int], None]) -> dict[s
         reset_sequences(connection, ID_TABLES)
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         analyze(connection)
-    return dict(writer.written)
+    written = dict(writer.written)
+    if photo_files:
+        written["photo files"] = link_portfolio_files(first_photo)
+    return written
 
 
 def _empty() -> None:

@@ -59,11 +59,11 @@ def bench_accounts(joined: datetime) -> tuple[Member, PhotographerProfile]:
         ),
     )
     for colour in ((40, 110, 160), (230, 170, 60), (70, 140, 90), (120, 60, 90)):
-        add_photo(profile, _drawn_photo(colour))
+        add_photo(profile, drawn_photo(colour))
     return photographer, profile
 
 
-def _drawn_photo(colour: tuple[int, int, int]) -> bytes:
+def drawn_photo(colour: tuple[int, int, int]) -> bytes:
     """A plain landscape drawing: the portfolio needs real JPEGs, not real photos."""
     image = Image.new("RGB", (1200, 800), colour)
     draw = ImageDraw.Draw(image)

@@ -27,7 +27,12 @@ def bench() -> None:
     help="Last day of the two generated years (default today, UTC).",
 )
 @click.option("--force", is_flag=True, help="Empty a database that already has members, then seed it.")
-def seed_command(posts: int, photographers: int, members: int, seed_value: int, anchor, force: bool) -> None:
+@click.option(
+    "--photo-files", is_flag=True, help="Hard-link a drawn JPEG under PHOTO_DIR for each portfolio row."
+)
+def seed_command(
+    posts: int, photographers: int, members: int, seed_value: int, anchor, force: bool, photo_files: bool
+) -> None:
     """Write a realistic fictional database: members, photographers, shoots, reviews, posts."""
     plan = SeedPlan(posts=posts, photographers=photographers, members=members, seed=seed_value)
     if anchor is not None:
@@ -35,7 +40,7 @@ def seed_command(posts: int, photographers: int, members: int, seed_value: int, 
     started = time.monotonic()
     with click.progressbar(length=estimate_rows(plan), label="seeding", show_pos=True) as bar:
         try:
-            written = seed(plan, force, bar.update)
+            written = seed(plan, force, bar.update, photo_files)
         except SeedRefused as refused:
             raise click.ClickException(str(refused)) from None
         bar.update(max(0, bar.length - bar.pos))

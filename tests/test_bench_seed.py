@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from bench.seed_plan import BENCH_MEMBER_EMAIL, BENCH_PASSWORD, BENCH_PHOTOGRAPHER_EMAIL
 from extensions import db
-from models import Board, Comment, ConsentEvent, Member, PhotographerProfile, Post, Review
+from models import Board, Comment, ConsentEvent, Member, PhotographerProfile, PortfolioPhoto, Post, Review
 from models.consent import CONSENT_ITEMS
 from services.members import find_member_by_email
 
@@ -104,13 +104,18 @@ def test_a_database_with_members_is_refused_without_force(app, runner):
         assert _count(Post) == 300
 
 
-def test_production_refuses_a_database_not_named_for_benchmarks(app, runner, monkeypatch):
+def test_production_seeds_only_a_database_named_for_benchmarks(app, runner, monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
-    result = runner.invoke(args=TINY)
-    assert result.exit_code != 0
-    assert "APP_ENV=production" in result.output
     with app.app_context():
-        assert _count(Member) == 0
+        named_for_benchmarks = "bench" in db.engine.url.database
+    result = runner.invoke(args=TINY)
+    if named_for_benchmarks:  # e.g. TEST_DATABASE_URL=.../usnaper_bench_test
+        assert result.exit_code == 0, result.output
+    else:
+        assert result.exit_code != 0
+        assert "APP_ENV=production" in result.output
+        with app.app_context():
+            assert _count(Member) == 0
 
 
 def test_the_bench_member_reads_the_seeded_boards_and_profiles(app, runner):
@@ -146,6 +151,23 @@ def test_the_bench_member_reads_the_seeded_boards_and_profiles(app, runner):
         "/ko/photographers/?region=seoul&specialty=wedding&order=price",
     ):
         assert client.get(path).status_code == 200, path
+
+
+@pytest.mark.parametrize("files", [False, True])
+def test_photo_files_serve_the_bulk_portfolios(app, runner, files):
+    _seed(runner, *(["--photo-files"] if files else []))
+    with app.app_context():
+        bulk = db.session.scalar(
+            select(PortfolioPhoto.stored_name)
+            .join(PhotographerProfile, PhotographerProfile.id == PortfolioPhoto.profile_id)
+            .join(Member, Member.id == PhotographerProfile.member_id)
+            .where(Member.email_key != BENCH_PHOTOGRAPHER_EMAIL)
+            .limit(1)
+        )
+    client = app.test_client()
+    expected = 200 if files else 404
+    assert client.get(f"/media/photos/{bulk}.jpg").status_code == expected
+    assert client.get(f"/media/photos/{bulk}.thumb.jpg").status_code == expected
 
 
 @pytest.fixture
