@@ -25,6 +25,11 @@ ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PHOTO_DIR = "/tmp/usnaper-bench-photos"  # noqa: S108  # nosec B108 - throwaway benchmark files
 
 
+def photo_dir_for(database_url: str) -> str:
+    """Where the portfolio files of a seeded database are: serve it with PHOTO_DIR set to this."""
+    return str(Path(PHOTO_DIR) / database_url.rsplit("/", 1)[1].removesuffix(".db"))
+
+
 def _recreate_postgres(url: str) -> None:
     """Drop and create the database named by url, and its dormant store."""
     import psycopg
@@ -55,8 +60,7 @@ def build(size: str, url: str | None = None, seed: int = 2026) -> float:
         _recreate_sqlite(url)
     else:
         _recreate_postgres(url)
-    photo_dir = Path(PHOTO_DIR) / url.rsplit("/", 1)[1].removesuffix(".db")
-    env = site_env(url, port=8000, PHOTO_DIR=str(photo_dir))
+    env = site_env(url, port=8000, PHOTO_DIR=photo_dir_for(url))
     _flask(env, "db", "upgrade")
     started = time.monotonic()
     _flask(
