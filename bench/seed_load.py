@@ -6,7 +6,10 @@ import json
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Connection, text
+from sqlalchemy import JSON, Connection, Date, text
+
+from extensions import db
+from models.types import UTCDateTime
 
 BATCH = 10_000
 
@@ -29,6 +32,7 @@ class BulkWriter:
         self.postgres = connection.dialect.name == "postgresql"
         self.buffers: dict[str, list[tuple]] = {table: [] for table in columns}
         self.written: dict[str, int] = dict.fromkeys(columns, 0)
+        self._conversions: dict[str, list] = {}
 
     def add(self, table: str, row: tuple) -> None:
         """Queue one row (values in the order of the table's declared columns)."""
@@ -54,33 +58,58 @@ class BulkWriter:
     def _copy(self, table: str, rows: list[tuple]) -> None:
         cursor = self.connection.connection.driver_connection.cursor()
         names = ", ".join(self.columns[table])
+        convert = self._converters(table)
         with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # noqa: S608  # nosec B608 - our table names
             for row in rows:
-                copy.write_row([_pg_value(value) for value in row])
+                copy.write_row(_converted(row, convert) if convert else row)
 
     def _executemany(self, table: str, rows: list[tuple]) -> None:
         names = self.columns[table]
         marks = ", ".join("?" for _ in names)
         sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})"  # noqa: S608  # nosec B608
-        self.connection.exec_driver_sql(sql, [tuple(_sqlite_value(value) for value in row) for row in rows])
+        convert = self._converters(table)
+        self.connection.exec_driver_sql(sql, [_converted(row, convert) for row in rows] if convert else rows)
+
+    def _converters(self, table: str) -> list[tuple[int, Callable]]:
+        """Per column that needs it, how a Python value becomes what the driver is given."""
+        found = self._conversions.get(table)
+        if found is None:
+            types = db.metadata.tables[table].c
+            kinds = [_kind(types[name].type) for name in self.columns[table]]
+            wanted = _PG if self.postgres else _SQLITE
+            found = [(index, wanted[kind]) for index, kind in enumerate(kinds) if kind in wanted]
+            self._conversions[table] = found
+        return found
 
 
-def _pg_value(value):
-    # JSON columns are plain json on PostgreSQL: COPY takes their text.
-    return json.dumps(value) if isinstance(value, list) else value
+def _kind(column_type) -> str:
+    if isinstance(column_type, UTCDateTime):
+        return "datetime"
+    if isinstance(column_type, JSON):
+        return "json"
+    if isinstance(column_type, Date):
+        return "date"
+    return "plain"
 
 
-def _sqlite_value(value):
-    # The same text SQLAlchemy's SQLite types store, so the site reads the rows back unchanged.
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return json.dumps(value)
-    if isinstance(value, bool):
-        return int(value)
-    return value
+def _sqlite_datetime(value: datetime) -> str:
+    # The text SQLAlchemy's SQLite DateTime stores (naive UTC, always with microseconds).
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+# JSON columns are plain json on PostgreSQL: COPY takes their text; SQLite stores text for all three.
+_PG = {"json": json.dumps}
+_SQLITE = {"json": json.dumps, "datetime": _sqlite_datetime, "date": date.isoformat}
+
+
+def _converted(row: tuple, converters: list[tuple[int, Callable]]) -> tuple:
+    values = list(row)
+    for index, convert in converters:
+        if values[index] is not None:
+            values[index] = convert(values[index])
+    return tuple(values)
 
 
 def tune_for_load(connection: Connection) -> None:
