@@ -7,6 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from bench.seed import SeedRefused, estimate_rows, seed
+from bench.seed_photos import link_portfolio_files
 from bench.seed_plan import BENCH_MEMBER_EMAIL, BENCH_PASSWORD, BENCH_PHOTOGRAPHER_EMAIL, SeedPlan
 
 
@@ -48,3 +49,9 @@ def seed_command(
     for table, count in written.items():
         click.echo(f"  {table:22} {count:>10,}")
     click.echo(f"sign in as {BENCH_MEMBER_EMAIL} or {BENCH_PHOTOGRAPHER_EMAIL} / {BENCH_PASSWORD}")
+
+
+@bench.command("photo-files")
+def photo_files_command() -> None:
+    """Put a file under PHOTO_DIR for every portfolio row that has none (e.g. after /tmp was cleaned)."""
+    click.echo(f"photo files: {link_portfolio_files():,} portfolio rows have files")
