@@ -68,6 +68,8 @@ def seed(
     sync_shipped_versions()
     sync_boards()
     photographer_member, profile = bench_accounts(plan.start)
+    # Read now: inside the load the session must not touch the database (SQLite would be locked).
+    bench_profile, bench_photographer = profile.id, photographer_member.id
     versions = _consent_versions()
     boards = dict(db.session.execute(select(Board.slug, Board.id)).all())
     password_hash = hash_password(BENCH_PASSWORD)  # once: bcrypt per row would take hours
@@ -85,13 +87,13 @@ def seed(
         writer.next_ids["photographer_profiles"] += len(population.profiles)
         # The bench photographer's profile is the "full" one: a long review list behind it.
         rating, reviews = shoots.chains(
-            profile.id, photographer_member.id, plan.start, FULL_PROFILE_REVIEWS, population
+            bench_profile, bench_photographer, plan.start, FULL_PROFILE_REVIEWS, population
         )
         seed_boards.write_posts(plan, writer, population, boards)
         writer.flush()
         table = PhotographerProfile.__table__
         connection.execute(
-            update(table).where(table.c.id == profile.id).values(rating=rating, review_count=reviews)
+            update(table).where(table.c.id == bench_profile).values(rating=rating, review_count=reviews)
         )
         restore_after_load(connection)
         reset_sequences(connection, ID_TABLES)

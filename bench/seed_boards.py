@@ -64,7 +64,7 @@ def _author(rng, population: Population, available: int) -> int | None:
 
 
 def write_posts(plan: SeedPlan, writer: BulkWriter, population: Population, boards: dict[str, int]) -> None:
-    """plan.posts posts in time order, each with its comments (about 1.5 a post, a few long threads)."""
+    """plan.posts posts in time order, each with its comments (about 1.3 a post, a few long threads)."""
     rng = plan.rng("posts")
     post_id, comment_id = writer.next_ids["posts"], writer.next_ids["comments"]
     slugs, shares = tuple(BOARD_SHARES), tuple(BOARD_SHARES.values())
