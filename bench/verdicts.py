@@ -10,10 +10,12 @@ def ratio(measured: float, baseline: float) -> float | None:
     return measured / baseline if baseline > 0 else None
 
 
-def at_least(area: str, name: str, measured: str, baseline: str, value: float | None, floor: float) -> Row:
+def at_least(
+    area: str, name: str, measured: str, baseline: str, value: float | None, floor: float, note: str = ""
+) -> Row:
     """A row met when the ratio reaches floor (missed when there is no ratio to judge)."""
     met = value is not None and value >= floor
-    return Row(area, name, measured, baseline, value, f">= {floor:.2f}x", met)
+    return Row(area, name, measured, baseline, value, f">= {floor:.2f}x", met, note)
 
 
 def at_most(area: str, name: str, measured: str, baseline: str, value: float | None, ceiling: float) -> Row:

@@ -1,0 +1,54 @@
+"""Flat with size: each page's p50 on the full database against the small one, under light load.
+
+Both sites run at once with the same gunicorn config; each page is loaded by a couple of
+connections (closed loop, signed in, Korean), so the median shows the work of one request
+on each size rather than queueing.
+"""
+
+from __future__ import annotations
+
+from bench.areas.http import seconds_of
+from bench.context import Context
+from bench.paced import Summary
+from bench.report import Row
+from bench.targets import find_pages
+from bench.verdicts import at_most, ratio
+from bench.web import check_page, signed_in, site_server
+from bench.wrk import wrk_run
+
+AREA = "flat"
+CEILING = 1.2  # issue #9: p50 at 1M posts / 100k photographers <= 1.2x p50 at 10k / 1k
+LIGHT = 2  # connections: enough to keep a worker busy, too few to queue
+
+
+def run(ctx: Context) -> list[Row]:
+    """p50 of board list, profile and search on ctx.full_url against ctx.small_url."""
+    seconds = seconds_of(ctx)
+    small_pages, full_pages = find_pages(ctx.small_url), find_pages(ctx.full_url)
+    rows = []
+    with site_server(ctx.small_url) as small_base, site_server(ctx.full_url) as full_base:
+        # Page by page, small then full, so a burst of other work on the machine hits both alike.
+        for (label, small_path), (_, full_path) in zip(small_pages.named(), full_pages.named(), strict=True):
+            small = _median(small_base, label, small_path, seconds)
+            full = _median(full_base, label, full_path, seconds)
+            row = at_most(
+                AREA,
+                f"{label}: p50 full / small",
+                f"{full.describe()} ({full_path})",
+                f"{small.describe()} ({small_path})",
+                ratio(full.p50, small.p50),
+                CEILING,
+            )
+            if small.errors or full.errors:  # a fast error page is no evidence of flatness
+                row.met, row.note = False, f"errors: {full.errors} full, {small.errors} small"
+            rows.append(row)
+    return rows
+
+
+def _median(base: str, label: str, path: str, seconds: float) -> Summary:
+    browser = signed_in(base)  # fresh per page, as in the http area
+    check_page(browser, path)
+    wrk_run(base + path, 1, browser.headers(), connections=LIGHT)  # warm up
+    found = wrk_run(base + path, seconds, browser.headers(), connections=LIGHT)
+    print(f"  {label} {base}{path}: {found.describe()}", flush=True)
+    return found
