@@ -7,7 +7,7 @@ on each size rather than queueing.
 
 from __future__ import annotations
 
-from bench.areas.http import seconds_of
+from bench.areas.http import chosen, seconds_of
 from bench.context import Context
 from bench.paced import Summary
 from bench.report import Row
@@ -28,7 +28,7 @@ def run(ctx: Context) -> list[Row]:
     rows = []
     with site_server(ctx.small_url) as small_base, site_server(ctx.full_url) as full_base:
         # Page by page, small then full, so a burst of other work on the machine hits both alike.
-        for (label, small_path), (_, full_path) in zip(small_pages.named(), full_pages.named(), strict=True):
+        for (label, small_path), (_, full_path) in zip(chosen(small_pages), chosen(full_pages), strict=True):
             small = _median(small_base, label, small_path, seconds)
             full = _median(full_base, label, full_path, seconds)
             row = at_most(
