@@ -1,16 +1,20 @@
 """The pages the HTTP benchmarks load, chosen from what a seeded database holds.
 
 The heaviest of each kind, not a lucky one: the board with the most posts, the active
-photographer with the most portfolio photos, and a directory search whose filters (the
-most common region and kind of shoot, the median price) match many profiles.
+photographer with the most portfolio photos, and a directory search with every filter the
+directory has (the most common region and kind of shoot, the median price, and a free day:
+the coming day most photographers have blocked), which match many profiles.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from sqlalchemy import create_engine, text
+
+from services.clock import seoul_today
 
 LARGEST_BOARD = """
     SELECT b.slug FROM boards b JOIN posts p ON p.board_id = b.id
@@ -26,6 +30,9 @@ FULLEST_PROFILE = """
 COMMONEST_REGION = "SELECT region FROM profile_regions GROUP BY region ORDER BY count(*) DESC, region LIMIT 1"
 COMMONEST_SPECIALTY = (
     "SELECT specialty FROM profile_specialties GROUP BY specialty ORDER BY count(*) DESC, specialty LIMIT 1"
+)
+BUSIEST_DAY = (
+    "SELECT day FROM blocked_dates WHERE day >= CURRENT_DATE GROUP BY day ORDER BY count(*) DESC, day LIMIT 1"
 )
 MEDIAN_PRICE = """
     SELECT starting_price FROM photographer_profiles ORDER BY starting_price
@@ -56,13 +63,14 @@ def find_pages(database_url: str) -> Pages:
             region = conn.scalar(text(COMMONEST_REGION))
             specialty = conn.scalar(text(COMMONEST_SPECIALTY))
             price = conn.scalar(text(MEDIAN_PRICE))
+            day = conn.scalar(text(BUSIEST_DAY)) or seoul_today() + dt.timedelta(days=7)
     finally:
         engine.dispose()
     if slug is None or profile is None:
         raise RuntimeError(f"{database_url}: no published posts or no active photographer to measure")
-    filters = {"region": region or "", "specialty": specialty or "", "max_price": price or ""}
+    filters = {"region": region, "specialty": specialty, "day": str(day), "max_price": price}
     return Pages(
         board=f"/ko/boards/{slug}/",
         profile=f"/ko/photographers/{profile}",
-        search="/ko/photographers/?" + urlencode({k: v for k, v in filters.items() if v != ""}),
+        search="/ko/photographers/?" + urlencode({k: v for k, v in filters.items() if v is not None}),
     )
