@@ -87,6 +87,16 @@ def test_response_reader_knows_when_the_server_closes():
     assert _read(b"HTTP/1.1 200 OK\r\n\r\nuntil the end")[:2] == (200, False)
 
 
+def test_two_runs_of_a_page_combine_counts_and_average_percentiles():
+    from bench.areas.flat import combined
+
+    one = summarise([0.010, 0.020], errors=0, seconds=1.0)
+    two = summarise([0.030, 0.040, 0.050, 0.900], errors=1, seconds=1.0)
+    both = combined(one, two)
+    assert (both.sent, both.errors, both.rps, both.max) == (6, 1, 3.0, 0.9)
+    assert both.p50 == pytest.approx((0.010 + 0.040) / 2)
+
+
 # --- wrk's summary line ---------------------------------------------------------------------------
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:40000/
