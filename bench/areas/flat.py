@@ -29,12 +29,19 @@ def run(ctx: Context) -> list[Row]:
     with site_server(ctx.small_url) as small_base, site_server(ctx.full_url) as full_base:
         # Page by page, in the order small, full, full, small (half the time each): other work on
         # the machine drifts, and this order cancels a steady drift instead of charging one size.
+        # A quick run measures each once.
         for (label, small_path), (_, full_path) in zip(chosen(small_pages), chosen(full_pages), strict=True):
-            small_1 = _median(small_base, label, small_path, seconds / 2)
-            full_1 = _median(full_base, label, full_path, seconds / 2)
-            full_2 = _median(full_base, label, full_path, seconds / 2)
-            small_2 = _median(small_base, label, small_path, seconds / 2)
-            small, full = combined(small_1, small_2), combined(full_1, full_2)
+            small_url, small_headers = _ready(small_base, small_path)
+            full_url, full_headers = _ready(full_base, full_path)
+            if ctx.quick:
+                small = _median(label, small_url, small_headers, seconds)
+                full = _median(label, full_url, full_headers, seconds)
+            else:
+                small_1 = _median(label, small_url, small_headers, seconds / 2)
+                full_1 = _median(label, full_url, full_headers, seconds / 2)
+                full_2 = _median(label, full_url, full_headers, seconds / 2)
+                small_2 = _median(label, small_url, small_headers, seconds / 2)
+                small, full = combined(small_1, small_2), combined(full_1, full_2)
             row = at_most(
                 AREA,
                 f"{label}: p50 full / small",
@@ -62,10 +69,15 @@ def combined(first: Summary, second: Summary) -> Summary:
     )
 
 
-def _median(base: str, label: str, path: str, seconds: float) -> Summary:
+def _ready(base: str, path: str) -> tuple[str, dict[str, str]]:
+    """The page's URL and a fresh signed-in client's headers, after a second of warm-up."""
     browser = signed_in(base)  # fresh per page, as in the http area
     check_page(browser, path)
-    wrk_run(base + path, 1, browser.headers(), connections=LIGHT)  # warm up
-    found = wrk_run(base + path, seconds, browser.headers(), connections=LIGHT)
-    print(f"  {label} {base}{path}: {found.describe()}", flush=True)
+    wrk_run(base + path, 1, browser.headers(), connections=LIGHT)
+    return base + path, browser.headers()
+
+
+def _median(label: str, url: str, headers: dict[str, str], seconds: float) -> Summary:
+    found = wrk_run(url, seconds, headers, connections=LIGHT)
+    print(f"  {label} {url}: {found.describe()}", flush=True)
     return found

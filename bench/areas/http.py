@@ -31,8 +31,8 @@ def chosen(pages: Pages) -> list[tuple[str, str]]:
 
 
 def seconds_of(ctx: Context) -> float:
-    """How long each load runs: ctx.duration, at most 3 s in a quick run."""
-    return min(ctx.duration, 3.0) if ctx.quick else ctx.duration
+    """How long each load runs: ctx.duration, at most 2 s in a quick run (a smoke run, not a figure)."""
+    return min(ctx.duration, 2.0) if ctx.quick else ctx.duration
 
 
 def run(ctx: Context) -> list[Row]:

@@ -44,8 +44,8 @@ def gunicorn_workers() -> int:
 
 def run(ctx: Context) -> list[Row]:
     """Sign-ins/s of ACCOUNT through the site, then bcrypt checks/s with as many processes."""
-    # Each sign-in takes a bcrypt check (~0.25 s a core at cost 12): too few fit in a quick run's 3 s.
-    seconds = max(seconds_of(ctx), 6.0)
+    # Each sign-in takes a bcrypt check (~0.25 s a core at cost 12): too few fit in a quick run's 2 s.
+    seconds = max(seconds_of(ctx), 4.0)
     workers = gunicorn_workers()
     with site_server(ctx.full_url, workers) as base:
         signed_in(base, ACCOUNT)  # fails loudly if the account cannot sign in at all
