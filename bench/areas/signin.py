@@ -43,7 +43,7 @@ def gunicorn_workers() -> int:
 
 
 def run(ctx: Context) -> list[Row]:
-    """Sign-ins/s of ACCOUNT through the site, then bcrypt checks/s with as many processes."""
+    """Sign-ins/s of ACCOUNT through the site, between two bcrypt runs with as many processes."""
     # Each sign-in takes a bcrypt check (~0.25 s a core at cost 12): too few fit in a quick run's 2 s.
     seconds = max(seconds_of(ctx), 4.0)
     workers = gunicorn_workers()
