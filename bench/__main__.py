@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
+import signal
 import sys
 import traceback
 
@@ -19,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, help="load time per measurement")
     parser.add_argument("--quick", action="store_true", help="small sizes, short runs (a smoke run)")
     args = parser.parse_args(argv)
+    # `timeout` and CI send SIGTERM: raise so every area's `finally` stops the servers it started.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     ctx = Context(quick=args.quick)
     if args.seconds:
         ctx.duration = args.seconds
@@ -42,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
         print("-", note)
     print(f"\nwritten to {path.relative_to(path.parents[2])}")
     return 1 if notes else 0
+
+
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 if __name__ == "__main__":
