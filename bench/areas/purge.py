@@ -87,7 +87,7 @@ def _left(name: str) -> int:
         return sum(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES)  # noqa: S608  # nosec B608
 
 
-def rows_for(area: str, results: dict[int, tuple[dict, dict]]) -> list[Row]:
+def rows_for(area: str, results: dict[int, tuple[dict, dict]], batch: int = BATCH) -> list[Row]:
     """A ratio row per size, and the memory row comparing the largest size with the smallest."""
     rows = []
     for records, (job, floor) in results.items():
@@ -97,13 +97,13 @@ def rows_for(area: str, results: dict[int, tuple[dict, dict]]) -> list[Row]:
         rows.append(
             Row(
                 area,
-                f"{records:,} records, batch {BATCH}",
+                f"{records:,} records, batch {batch}",
                 f"{job_rate:,.0f} rows/s",
                 f"{floor_rate:,.0f} rows/s raw SQL",
                 ratio,
                 f">= {RATIO_GOAL}x",
                 ratio >= RATIO_GOAL,
-                f"job {job['seconds']:.2f}s, floor {floor['seconds']:.2f}s",
+                f"job {job['seconds']:.2f}s, floor {floor['seconds']:.2f}s" + job.get("note", ""),
             )
         )
     small, large = min(results), max(results)
