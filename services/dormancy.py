@@ -14,11 +14,12 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Integer, Select, String, bindparam, column, delete, insert, select, update, values
 
 from extensions import db
 from models.dormant import DormantRecord
 from models.member import Member
+from models.sign_in import MemberSession
 from services.addresses import email_key
 from services.clock import now_utc, seoul_today
 from services.field_crypto import decrypt_field, encrypt_field
@@ -70,7 +71,8 @@ def send_notices(now: datetime | None = None) -> int:
     return len(due)
 
 
-def _seal(member: Member) -> bytes:
+def _seal(member) -> bytes:
+    """The sealed fields of a Member or of a row selecting them (SEALED_FIELDS), encrypted together."""
     fields = {
         "email": member.email,
         "name": member.name,
@@ -105,27 +107,85 @@ def separate(member: Member, now: datetime) -> None:
     db.session.commit()
 
 
+def _due(now: datetime) -> Select:
+    """The members to make dormant now: inactive for the period, and warned long enough ago."""
+    noticed_by = now - timedelta(days=current_app.config["DORMANCY_NOTICE_DAYS"])
+    return select(Member.id, *(getattr(Member, name) for name in SEALED_FIELDS)).where(
+        Member.status == "active",
+        Member.last_active_at <= _cutoff(now),
+        # Only after the promised notice period: a member never warned is warned first.
+        Member.dormancy_notice_at <= noticed_by,
+    )
+
+
+def _separate_batch(rows: list, now: datetime) -> None:
+    """Seal a batch into the dormant store, then stub its live rows: two commits, each all or nothing.
+
+    The sealed copies are committed first, so live data is only erased once its
+    copy is safe; a run killed in between re-seals the same rows next time (the
+    live rows still hold the data, so an older record is replaced, never trusted).
+    """
+    ids = [row.id for row in rows]
+    # A row whose data is already gone (email empty) keeps the record it has.
+    holding = [row for row in rows if row.email]
+    if holding:
+        db.session.execute(
+            delete(DormantRecord).where(DormantRecord.member_id.in_([row.id for row in holding]))
+        )
+        db.session.execute(
+            insert(DormantRecord),
+            [{"member_id": row.id, "sealed": _seal(row), "moved_at": now} for row in holding],
+        )
+        db.session.commit()
+    members = Member.__table__
+    stubbed = {
+        "email": "",
+        "name": "",
+        "birth_date": STUB_BIRTH_DATE,
+        "phone_encrypted": None,
+        "preferred_region": None,
+        "status": "dormant",
+        "session_version": members.c.session_version + 1,
+    }
+    pairs = [(row.id, stub_key(row.email)) for row in rows]
+    if db.session.get_bind(Member).dialect.name == "postgresql":
+        # One UPDATE for the batch, its per-member stub keys joined in from a VALUES list.
+        keys = values(column("stub_id", Integer), column("stub_key", String), name="stub_keys").data(pairs)
+        db.session.execute(
+            update(members)
+            .where(members.c.id == keys.c.stub_id, members.c.status == "active")
+            .values(email_key=keys.c.stub_key, **stubbed)
+        )
+    else:  # SQLite cannot name a VALUES list's columns: one executemany instead
+        db.session.execute(
+            update(members)
+            .where(members.c.id == bindparam("stub_id"), members.c.status == "active")
+            .values(email_key=bindparam("stub_key"), **stubbed),
+            [{"stub_id": member_id, "stub_key": key} for member_id, key in pairs],
+        )
+    db.session.execute(delete(MemberSession).where(MemberSession.member_id.in_(ids)))
+    db.session.commit()
+
+
 def separate_inactive(
-    now: datetime | None = None, batch_size: int = 200, on_batch: Callable[[int], None] | None = None
+    now: datetime | None = None, batch_size: int = 500, on_batch: Callable[[int], None] | None = None
 ) -> int:
-    """Make dormant every member inactive for the configured period; return how many."""
+    """Make dormant every member inactive for the configured period, a batch at a time; return how many.
+
+    A batch is read as plain rows (no ORM objects), sealed in Python, and written
+    with one DELETE and one multi-row INSERT into the dormant store, then one
+    executemany UPDATE and one DELETE of sessions in the live database.
+    """
     ensure_store()
     now = now or now_utc()
-    done = 0
-    noticed_by = now - timedelta(days=current_app.config["DORMANCY_NOTICE_DAYS"])
-    while batch := db.session.scalars(
-        select(Member)
-        .where(
-            Member.status == "active",
-            Member.last_active_at <= _cutoff(now),
-            # Only after the promised notice period: a member never warned is warned first.
-            Member.dormancy_notice_at <= noticed_by,
-        )
-        .order_by(Member.id)
-        .limit(batch_size)
+    done, last_id = 0, 0
+    due = _due(now)
+    while batch := db.session.execute(
+        # A keyset past the last batch: the rows just stubbed are not walked over again.
+        due.where(Member.id > last_id).order_by(Member.id).limit(batch_size)
     ).all():
-        for member in batch:
-            separate(member, now)
+        _separate_batch(batch, now)
+        last_id = batch[-1].id
         done += len(batch)
         if on_batch:
             on_batch(len(batch))

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from extensions import db
 from models import DormantRecord, Member, OutboxMessage
@@ -189,3 +189,55 @@ def test_the_restore_step_expires_and_checks_the_account(app, client, member_las
         session["restore"] = {"member_id": 999999, "at": now_utc().isoformat()}
     refused = client.post("/ko/signin/restore")
     assert refused.status_code == 302 and refused.headers["Location"].endswith("/ko/signin")
+
+
+def test_separation_costs_a_fixed_number_of_statements_per_batch(app, member_last_active):
+    """A regression to per-member loads, seals or updates fails here: statements grow with the batch."""
+    from sqlalchemy import event
+
+    ids = [member_last_active(19, email=f"sleeper{index}@example.com") for index in range(6)]
+    with app.app_context():
+        ensure_store()
+        statements = []
+
+        def record(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        engines = (db.engine, db.engines["dormant"])
+        for engine in engines:
+            event.listen(engine, "before_cursor_execute", record)
+        try:
+            assert separate_inactive(batch_size=3) == 6
+        finally:
+            for engine in engines:
+                event.remove(engine, "before_cursor_execute", record)
+        # Per batch: the SELECT, DELETE and INSERT of sealed records, the stub UPDATE, the sessions'
+        # DELETE; and the SELECT that finds nothing more. Whatever the batch size.
+        on_members = [sql for sql in statements if "members" in sql and "member_sessions" not in sql]
+        assert len(on_members) == 2 * 2 + 1
+        writes = [sql for sql in statements if sql.lstrip().startswith(("DELETE", "INSERT"))]
+        assert len([sql for sql in writes if "dormant_records" in sql]) == 2 * 2
+        assert all(db.session.get(Member, member_id).status == "dormant" for member_id in ids)
+
+
+def test_a_batch_killed_after_sealing_is_finished_by_the_next_run(app, member_last_active, monkeypatch):
+    """Sealed copies commit first; a death before the stubs leaves live data whole, re-sealed next time."""
+    import services.dormancy as dormancy
+
+    ids = [member_last_active(19, email=f"half{index}@example.com") for index in range(4)]
+    with app.app_context():
+        real = dormancy.stub_key
+
+        def dying(email):
+            raise RuntimeError("killed")
+
+        monkeypatch.setattr(dormancy, "stub_key", dying)
+        with pytest.raises(RuntimeError):
+            separate_inactive(batch_size=10)
+        db.session.rollback()
+        assert all(db.session.get(Member, member_id).status == "active" for member_id in ids)
+        assert all(db.session.get(Member, member_id).email for member_id in ids)  # nothing half-written
+        monkeypatch.setattr(dormancy, "stub_key", real)
+        assert separate_inactive(batch_size=10) == 4
+        assert separate_inactive(batch_size=10) == 0  # twice is once
+        assert db.session.scalar(select(func.count()).select_from(DormantRecord)) == 4

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import event, func, insert, select
 
 from extensions import db
 from models import AccessLog, RetentionRecord
@@ -106,3 +106,59 @@ def test_worker_and_cron_need_redis(runner):
     for command in (["jobs", "worker"], ["jobs", "cron"]):
         result = runner.invoke(args=command)
         assert result.exit_code == 1 and "REDIS_URL is not set" in result.output
+
+
+def _expired_access_rows(now, how_many: int) -> list[dict]:
+    return [
+        {"occurred_at": now, "method": "GET", "path": "/", "status": 200, "ip_hash": "x", "retain_until": now}
+        for _ in range(how_many)
+    ]
+
+
+def test_each_purge_batch_is_one_statement_whatever_its_size(app):
+    """A regression to per-row loads or deletes, or to a SELECT before each DELETE, fails here."""
+    now = now_utc()
+    with app.app_context():
+        db.session.execute(insert(AccessLog), _expired_access_rows(now - timedelta(days=1), 25))
+        for index in range(5):
+            keep("contract", f"s{index}", {}, now=now - timedelta(days=4000))
+        db.session.commit()
+        engine = db.engine
+        statements = []
+
+        def record(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            counts = purge_expired(now=now, batch_size=10)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        assert counts == {"access_log": 25, "contract": 5}
+        on_access = [sql for sql in statements if "access_logs" in sql]
+        # Three batches of up to ten and the empty one that ends the table: each a single DELETE.
+        assert len(on_access) == 4 and all(sql.lstrip().upper().startswith("DELETE") for sql in on_access)
+        assert len([sql for sql in statements if "retention_records" in sql]) == 2
+
+
+def test_a_batch_that_fails_deletes_nothing_of_itself_and_a_rerun_finishes(app, monkeypatch):
+    now = now_utc()
+    with app.app_context():
+        db.session.execute(insert(AccessLog), _expired_access_rows(now - timedelta(days=1), 7))
+        db.session.commit()
+        real_commit = db.session.commit
+        done = []
+
+        def dying_commit():
+            if done:  # the batch after the first dies before its commit
+                raise RuntimeError("killed")
+            real_commit()
+
+        monkeypatch.setattr(db.session, "commit", dying_commit)
+        with pytest.raises(RuntimeError):
+            purge_expired(now=now, batch_size=3, on_batch=done.append)
+        db.session.rollback()
+        monkeypatch.undo()
+        assert count(AccessLog) == 4  # the first batch went, the second is whole again
+        assert purge_expired(now=now, batch_size=3) == {"access_log": 4}
+        assert count(AccessLog) == 0
