@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 # written and committed before the response leaves (the law keeps every visit, so no buffer that a
 # crash could lose), but in one round trip: no pool checkout with its ping, no BEGIN, no COMMIT.
 _held = threading.local()
+# One statement object for every visit, so SQLAlchemy compiles it once and reuses it.
+_INSERT = insert(AccessLog)
 
 
 def record_visit(method: str, path: str, status: int, member_id: int | None, address: str | None) -> None:
@@ -34,15 +36,15 @@ def record_visit(method: str, path: str, status: int, member_id: int | None, add
         "ip_hash": keyed_hash(address or "", "access-log-ip"),
         "retain_until": retain_until("access_log", occurred),
     }
-    statement = insert(AccessLog).values(row)
+    statement, rows = _INSERT, [row]
     if db.engine.dialect.name != "postgresql":
         # SQLite (development, tests): its pool may hand the session's own connection back, which an
         # autocommit switch would change under the request; a short transaction of its own instead.
         with db.engine.begin() as connection:
-            connection.execute(statement)
+            connection.execute(statement, rows)
         return
     try:
-        _autocommit_connection().execute(statement)
+        _autocommit_connection().execute(statement, rows)
     except Exception:
         _drop_held()  # a broken connection is replaced on the next visit; this one goes up to the caller
         raise
