@@ -142,7 +142,8 @@ def main() -> None:
         elapsed_ms = (time.perf_counter() - started) * 1000 / args.requests
         cpu_ms = (time.process_time() - cpu_started) * 1000 / args.requests
         print(
-            f"\n===== {name} {path}: {elapsed_ms:.2f} ms/request, {cpu_ms:.2f} ms CPU, {queries} queries, {calls} Python calls"
+            f"\n===== {name} {path}: {elapsed_ms:.2f} ms/request, {cpu_ms:.2f} ms CPU,"
+            f" {queries} queries, {calls} Python calls"
         )
         print(profiler.output_text(unicode=True, color=False, show_all=False, time="percent_of_total"))
         summary.append((name, path, elapsed_ms, cpu_ms, queries, calls))

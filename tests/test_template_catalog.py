@@ -1,4 +1,4 @@
-"""The templates' cached gettext: the page's language, another language under force_locale, keyed hashes' keys."""
+"""The templates' cached gettext (the page's language, or force_locale's) and the purpose keys."""
 
 from flask import render_template_string
 from flask_babel import force_locale
