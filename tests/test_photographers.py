@@ -223,3 +223,13 @@ def test_listing_and_profile_read_the_codes_in_the_profiles_own_query(app, clien
     assert "제주 · 서울" in page and "스냅 · 웨딩" in page  # in code order, as the relationships keep them
     # The profile with its codes, the portfolio, the blocked days, the reviews, the access-log row.
     assert queries_for(app, client, f"/ko/photographers/{profile_id}") == 5
+
+
+def test_the_directory_filters_are_worded_in_each_language_and_keep_the_choice(app, client):
+    korean = client.get("/ko/photographers/?region=jeju&order=price").get_data(as_text=True)
+    english = client.get("/en/photographers/?region=jeju").get_data(as_text=True)
+    korean_again = client.get("/ko/photographers/").get_data(as_text=True)
+    assert "전체 지역" in korean and "낮은 가격 순" in korean and "Anywhere" not in korean
+    assert 'value="jeju" selected' in korean.replace('selected value="jeju"', 'value="jeju" selected')
+    assert "Anywhere" in english and "Lowest price" in english and "전체 지역" not in english
+    assert "전체 지역" in korean_again and 'value="jeju" selected' not in korean_again
