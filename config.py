@@ -128,6 +128,10 @@ class Config:
         "dormant": env_str("DORMANT_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'usnaper-dormant.db'}")
     }
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # How long a worker trusts its copy of the upcoming policy changes (the banner on every page).
+    # Announcing through the site clears the announcing worker's copy at once; other workers see
+    # it within this many seconds, well inside the shortest notice period (days).
+    POLICY_BANNER_CACHE_SECONDS = env_int("POLICY_BANNER_CACHE_SECONDS", 60)
     # With Redis, jobs go to RQ workers; without it they run in-process after the commit.
     REDIS_URL = env_str("REDIS_URL")
     SERVER_NAME = env_str("SERVER_NAME")

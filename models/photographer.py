@@ -44,12 +44,20 @@ class PhotographerProfile(db.Model):
         first, other = (self.bio_en, self.bio_ko) if locale == "en" else (self.bio_ko, self.bio_en)
         return first or other
 
+    # A listing query may hand the codes over with the row (services.directory.with_codes), sparing
+    # the two relationship loads; set only on profiles read that way, never written back.
+    listed_codes = None  # (region codes, specialty codes) or None
+
     @property
     def region_codes(self) -> list[str]:
+        if self.listed_codes is not None:
+            return self.listed_codes[0]
         return [row.region for row in self.regions]
 
     @property
     def specialty_codes(self) -> list[str]:
+        if self.listed_codes is not None:
+            return self.listed_codes[1]
         return [row.specialty for row in self.specialties]
 
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import lazyload
 
 from extensions import db
 from models.member import Member
@@ -64,6 +65,35 @@ def _after(order: str, cursor: str | None):
     return P.id < last_id
 
 
+def _codes_of(column, profile_column):
+    """One profile's codes of a kind, comma-joined in a correlated subquery (codes hold no comma)."""
+    return (
+        select(func.aggregate_strings(column, ","))
+        .where(profile_column == PhotographerProfile.id)
+        .scalar_subquery()
+    )
+
+
+def with_codes(query: Select) -> Select:
+    """A profile query that also reads each profile's region and kind-of-shoot codes in the same row."""
+    return query.add_columns(
+        _codes_of(ProfileRegion.region, ProfileRegion.profile_id),
+        _codes_of(ProfileSpecialty.specialty, ProfileSpecialty.profile_id),
+    ).options(lazyload(PhotographerProfile.regions), lazyload(PhotographerProfile.specialties))
+
+
+def _listed(rows) -> list[PhotographerProfile]:
+    """Profiles from with_codes rows, their codes set in the order the relationships keep (by code)."""
+    profiles = []
+    for profile, regions, specialties in rows:
+        profile.listed_codes = (
+            sorted(filter(None, (regions or "").split(","))),
+            sorted(filter(None, (specialties or "").split(","))),
+        )
+        profiles.append(profile)
+    return profiles
+
+
 def search(filters: Filters, cursor: str | None = None) -> DirectoryPage:
     """Active photographers matching the filters, in the chosen order, one page after cursor."""
     P = PhotographerProfile
@@ -94,7 +124,7 @@ def search(filters: Filters, cursor: str | None = None) -> DirectoryPage:
             "newest": (P.id.desc(),),
         }[order]
     )
-    rows = list(db.session.scalars(query.limit(size + 1)))
+    rows = _listed(db.session.execute(with_codes(query.limit(size + 1))))
     more, rows = len(rows) > size, rows[:size]
     last = rows[-1] if rows else None
     # repr() of a float reads back exactly, so equal ratings compare equal across pages.
@@ -121,8 +151,10 @@ def public_profile(profile_id: int) -> PhotographerProfile | None:
     """A profile the public may see: its member is active."""
     if not valid_id(profile_id):
         return None
-    return db.session.scalar(
+    query = (
         select(PhotographerProfile)
         .join(Member, Member.id == PhotographerProfile.member_id)
         .where(PhotographerProfile.id == profile_id, Member.status == "active")
     )
+    shown = _listed(db.session.execute(with_codes(query)))
+    return shown[0] if shown else None

@@ -4,6 +4,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import select
 
 from extensions import db
@@ -52,6 +53,13 @@ SHIPPED_VERSIONS = (
 
 
 ANNOUNCED = PolicyVersion.announced_at.is_not(None)
+# Where a worker keeps its copy of the upcoming changes (services.policy_notices.banner_changes).
+BANNER_CACHE = "usnaper.upcoming_policy_changes"
+
+
+def forget_upcoming_changes() -> None:
+    """Drop this worker's copy of the upcoming changes: the next page reads them again."""
+    current_app.extensions.pop(BANNER_CACHE, None)
 
 
 def versions(kind: str) -> list[PolicyVersion]:
@@ -111,6 +119,7 @@ def sync_shipped_versions() -> int:
             added += 1
     db.session.commit()
     if added:
+        forget_upcoming_changes()
         log.info("added %d shipped policy version(s)", added)
     return added
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from extensions import db
 from models.policy import IMPORTANCE_LEVELS, POLICY_KINDS, PolicyVersion
 from services.clock import now_utc, seoul_today
-from services.policies import ANNOUNCED, current_version
+from services.policies import ANNOUNCED, current_version, forget_upcoming_changes
 from services.policy_facts import configured_promises
 from services.policy_notices import written_text
 from services.rules import RuleError
@@ -265,6 +265,7 @@ def schedule(
         db.session.rollback()
         raise PolicyDraftError("announced")
     db.session.commit()
+    forget_upcoming_changes()
     db.session.refresh(row)
     log.info("policy %s %s scheduled for %s (%s)", row.kind, row.version, effective_on, row.importance)
     return row

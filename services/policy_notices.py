@@ -9,6 +9,7 @@ outbox (services.fanout), so a killed run resumes where it stopped.
 import difflib
 import logging
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,7 +26,7 @@ from services.clock import now_utc, seoul_today
 from services.fanout import fan_out
 from services.outbox import queue_email
 from services.personal_access import FrozenField, personal_value
-from services.policies import ANNOUNCED
+from services.policies import ANNOUNCED, BANNER_CACHE
 from services.policy_facts import consignees, officer_contact, policy_facts
 from services.retention import retention_categories
 
@@ -65,6 +66,33 @@ def upcoming_changes(today: date | None = None) -> list[UpcomingChange]:
         .order_by(PolicyVersion.effective_on, PolicyVersion.kind)
     )
     return [UpcomingChange(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class _BannerCopy:
+    """A worker's copy of the upcoming changes: for which Korean day, read at which monotonic time."""
+
+    day: date
+    read_at: float
+    changes: list[UpcomingChange]
+
+
+def banner_changes() -> list[UpcomingChange]:
+    """The upcoming changes for the banner, read from the database at most once a while per worker.
+
+    Keyed by the Korean day, so a version stops being "upcoming" at midnight whatever the copy's
+    age; announcing clears the copy (services.policies.forget_upcoming_changes).
+    """
+    today, now = seoul_today(), time.monotonic()
+    copy = current_app.extensions.get(BANNER_CACHE)
+    if (
+        copy is None
+        or copy.day != today
+        or now - copy.read_at >= current_app.config["POLICY_BANNER_CACHE_SECONDS"]
+    ):
+        copy = _BannerCopy(today, now, upcoming_changes(today))
+        current_app.extensions[BANNER_CACHE] = copy
+    return copy.changes
 
 
 class _TextExtractor(HTMLParser):

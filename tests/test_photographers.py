@@ -190,6 +190,7 @@ def test_the_directory_pages_by_keyset_in_every_order_with_no_repeats(app, clien
 
 def test_the_directory_costs_the_same_queries_for_one_photographer_or_many(app, client, make_photographer):
     make_photographer("p0@example.com")
+    client.get("/ko/")  # the worker's copy of the policy banner is read once, then kept
     one = queries_for(app, client, "/ko/photographers/")
     for n in range(1, 6):
         make_photographer(f"p{n}@example.com")
@@ -208,3 +209,27 @@ def test_withdrawal_deletes_the_profile_and_its_photo_files(app, photographer):
     with app.app_context():
         assert count(PhotographerProfile) == 0 and count(PortfolioPhoto) == 0 and count(Member) == 0
         assert not path_for(name).exists() and not path_for(name, thumb=True).exists()
+
+
+def test_listing_and_profile_read_the_codes_in_the_profiles_own_query(app, client, make_photographer):
+    """Regions and kinds of shoot come in the profile's row, not in two more loads per page."""
+    make_photographer("p0@example.com", regions=["jeju", "seoul"], specialties=["wedding", "snap"])
+    client.get("/ko/")  # the worker's copy of the policy banner is read once, then kept
+    with app.app_context():
+        profile_id = db.session.scalar(select(PhotographerProfile.id))
+    # The search, the covers, the access-log row.
+    assert queries_for(app, client, "/ko/photographers/") == 3
+    page = client.get(f"/ko/photographers/{profile_id}").get_data(as_text=True)
+    assert "제주 · 서울" in page and "스냅 · 웨딩" in page  # in code order, as the relationships keep them
+    # The profile with its codes, the portfolio, the blocked days, the reviews, the access-log row.
+    assert queries_for(app, client, f"/ko/photographers/{profile_id}") == 5
+
+
+def test_the_directory_filters_are_worded_in_each_language_and_keep_the_choice(app, client):
+    korean = client.get("/ko/photographers/?region=jeju&order=price").get_data(as_text=True)
+    english = client.get("/en/photographers/?region=jeju").get_data(as_text=True)
+    korean_again = client.get("/ko/photographers/").get_data(as_text=True)
+    assert "전체 지역" in korean and "낮은 가격 순" in korean and "Anywhere" not in korean
+    assert 'value="jeju" selected' in korean.replace('selected value="jeju"', 'value="jeju" selected')
+    assert "Anywhere" in english and "Lowest price" in english and "전체 지역" not in english
+    assert "전체 지역" in korean_again and 'value="jeju" selected' not in korean_again

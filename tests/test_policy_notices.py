@@ -75,8 +75,8 @@ def test_the_banner_shows_on_every_page_in_both_languages(app, client, make_memb
             assert "The privacy policy changes on" in html, url
 
 
-def test_the_banner_costs_one_query_per_page(app, client):
-    schedule_change(app)
+def banner_queries(app, client, url: str = "/en/boards/") -> tuple[int, str]:
+    """How many statements on policy_versions one page sent, and the page."""
     with app.app_context():
         engine = db.engine
     statements = []
@@ -86,10 +86,52 @@ def test_the_banner_costs_one_query_per_page(app, client):
 
     event.listen(engine, "before_cursor_execute", record)
     try:
-        assert client.get("/en/boards/").status_code == 200
+        response = client.get(url)
     finally:
         event.remove(engine, "before_cursor_execute", record)
-    assert len([sql for sql in statements if "policy_versions" in sql]) == 1
+    assert response.status_code == 200
+    return len([sql for sql in statements if "policy_versions" in sql]), response.get_data(as_text=True)
+
+
+def test_the_banner_is_read_once_and_then_served_from_the_workers_copy(app, client):
+    schedule_change(app)
+    queries, html = banner_queries(app, client)
+    assert queries == 1 and 'class="policy-banner"' in html
+    queries, html = banner_queries(app, client, "/ko/")
+    assert queries == 0 and 'class="policy-banner"' in html
+
+
+def test_announcing_a_change_clears_the_copy_at_once(app, client):
+    assert 'class="policy-banner"' not in banner_queries(app, client)[1]
+    schedule_change(app)
+    queries, html = banner_queries(app, client)
+    assert queries == 1 and 'class="policy-banner"' in html
+
+
+def test_another_workers_announcement_shows_once_the_copy_expires(app, client, monkeypatch):
+    """Announced in another process, the change does not clear this worker's copy: it shows when
+    the copy is POLICY_BANNER_CACHE_SECONDS old."""
+    clock = {"now": 1000.0}
+    monkeypatch.setattr("services.policy_notices.time.monotonic", lambda: clock["now"])
+    assert 'class="policy-banner"' not in banner_queries(app, client)[1]
+    monkeypatch.setattr("services.policy_drafts.forget_upcoming_changes", lambda: None)
+    schedule_change(app)
+    clock["now"] += app.config["POLICY_BANNER_CACHE_SECONDS"] - 1
+    queries, html = banner_queries(app, client)
+    assert queries == 0 and 'class="policy-banner"' not in html
+    clock["now"] += 1
+    queries, html = banner_queries(app, client)
+    assert queries == 1 and 'class="policy-banner"' in html
+
+
+def test_the_copy_is_for_one_korean_day(app, client, monkeypatch):
+    schedule_change(app, days=7)
+    on = seoul_today() + timedelta(days=7)
+    fix_today(monkeypatch, on - timedelta(days=1))
+    assert 'class="policy-banner"' in banner_queries(app, client)[1]
+    fix_today(monkeypatch, on)
+    queries, html = banner_queries(app, client)
+    assert queries == 1 and 'class="policy-banner"' not in html
 
 
 def test_a_version_takes_effect_on_its_date_and_the_banner_goes(app, client, monkeypatch):

@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from services.authors import author_tag
 from services.policy_facts import officer_contact
-from services.policy_notices import upcoming_changes
+from services.policy_notices import banner_changes
 from services.regions import region_label
 from services.retention import retention_categories
 from services.specialties import language_label, specialty_label
@@ -32,10 +32,10 @@ def layout_context() -> dict:
 
 @bp.app_template_global("upcoming_policy_changes")
 def upcoming_policy_changes() -> list:
-    """Announced policy versions not yet in force, for the notice banner: one query per request at most."""
+    """Announced policy versions not yet in force, for the notice banner: a worker's short-lived copy."""
     if "upcoming_policy_changes" not in g:
         try:
-            g.upcoming_policy_changes = upcoming_changes()
+            g.upcoming_policy_changes = banner_changes()
         except SQLAlchemyError:
             # An error page rendered while the database is down must still render.
             log.warning("policy banner skipped: database unavailable", exc_info=True)

@@ -1,5 +1,8 @@
 """Forms of the photographer pages."""
 
+from functools import lru_cache
+
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField, TextAreaField
@@ -16,6 +19,21 @@ from services.specialties import SPECIALTIES, SPOKEN_LANGUAGES
 
 def _choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(code, label) for code, label in pairs]
+
+
+@lru_cache(maxsize=16)
+def worded_choices(locale: str, form_class: type) -> dict[str, list[SelectChoice]]:
+    """A form's select options with their labels translated into locale, made once per language.
+
+    The directory builds its form on every search; evaluating some 30 lazy labels each time
+    cost more than the search itself. Called in a request of that locale, so str() gives its words.
+    """
+    fields = {name: field for name, field in vars(form_class).items() if hasattr(field, "kwargs")}
+    return {
+        name: [SelectChoice(choice.value, str(choice.label)) for choice in field.kwargs["choices"]]
+        for name, field in fields.items()
+        if field.field_class is SelectField
+    }
 
 
 class ProfileForm(SiteForm):
@@ -99,6 +117,12 @@ class DirectoryForm(SiteForm):
         choices=_choices(zip(ORDERS, (_l("Best rated"), _l("Lowest price"), _l("Newest")), strict=True)),
         default="rating",
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The options as plain strings of this page's language, translated once per language.
+        for name, choices in worded_choices(str(get_locale()), type(self)).items():
+            self[name].choices = choices
 
     def usable(self, name: str):
         """A filter's value, or None when it is empty or was refused (the others still apply)."""
