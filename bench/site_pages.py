@@ -18,6 +18,9 @@ from bench.context import Context
 from bench.server import serve, site_env
 
 LANGUAGES = ("ko", "en")
+# Where the seed puts a seeded database's portfolio files (bench/build.py, photo_dir_for), so
+# covers and portfolios do not answer 404 (a console error Lighthouse's best practices count).
+SEEDED_PHOTOS = Path("/tmp/usnaper-bench-photos")  # noqa: S108  # nosec B108 - throwaway benchmark files
 CHROMIUM = Path(os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
 # What Chromium must not do on its own while we count its bytes and time its main thread.
 CHROMIUM_ARGS = [
@@ -83,7 +86,9 @@ def free_port() -> int:
 def served_site(url: str) -> Iterator[str]:
     """The production-configured site on a free port, stopped again on exit."""
     port = free_port()
-    with serve("app:create_app()", site_env(url, port), port) as base:
+    photos = SEEDED_PHOTOS / url.rsplit("/", 1)[1]
+    extra = {"PHOTO_DIR": str(photos)} if photos.is_dir() else {}
+    with serve("app:create_app()", site_env(url, port, **extra), port) as base:
         yield base
 
 
