@@ -10,8 +10,9 @@ Its docs ask for the multiplier to be calibrated to the host's own speed, the be
 report carries: on this shared 2-core machine that index swings between ~600 and ~2100 with the
 other agents' load, and a stock 4x then turns the same page's 20 ms layout into anything from a
 pass to a miss on total blocking time. So the multiplier follows Lighthouse's published calibration
-(1x at index 150, 2x at 800, 3x at 1300, 4x at 1533, 6x at 2000), from a first run and then from
-the median index of the runs before; BENCH_LIGHTHOUSE_CPU_SLOWDOWN=4 pins the stock value instead.
+(1x at index 150, 2x at 800, 3x at 1300, 4x at 1533), never above the stock 4x, from a first run
+and then from the median index of the runs before; BENCH_LIGHTHOUSE_CPU_SLOWDOWN=4 pins the stock
+value instead.
 Outside --quick each page is run three times and each category's median is judged, as those docs
 also advise; a run Lighthouse itself reports as broken (NO_NAVSTART under load) is run again once.
 """
@@ -41,7 +42,8 @@ LIGHTHOUSE = NODE_DIR / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 GOAL = 0.95
 # Lighthouse's calibration of CPU slowdown to the host's benchmarkIndex: (index, multiplier).
-CALIBRATION = [(150, 1.0), (800, 2.0), (1300, 3.0), (1533, 4.0), (2000, 6.0)]
+CALIBRATION = [(150, 1.0), (800, 2.0), (1300, 3.0), (1533, 4.0)]
+STOCK_SLOWDOWN = 4.0
 
 
 def run(ctx: Context) -> list[Row]:
@@ -70,15 +72,20 @@ def run(ctx: Context) -> list[Row]:
 
 
 def cpu_slowdown(benchmark_index: float) -> float:
-    """The CPU multiplier that makes a host of this benchmarkIndex behave like Lighthouse's phone."""
+    """The CPU multiplier that makes a host of this benchmarkIndex behave like Lighthouse's phone.
+
+    Capped at Lighthouse's stock 4x: the index is read before the runs it calibrates, and a quiet
+    moment on this shared machine (index 2000+, "6x") followed by the other agents' load would
+    judge a page stricter than Lighthouse itself ever does.
+    """
     if benchmark_index <= CALIBRATION[0][0]:
         return CALIBRATION[0][1]
-    pairs = list(zip(CALIBRATION, CALIBRATION[1:], strict=False))
-    for (low, low_x), (high, high_x) in pairs:
+    for (low, low_x), (high, high_x) in zip(CALIBRATION, CALIBRATION[1:], strict=False):
         if benchmark_index <= high:
-            return round(low_x + (benchmark_index - low) * (high_x - low_x) / (high - low), 2)
-    (low, low_x), (high, high_x) = pairs[-1]  # beyond the table: the last slope goes on
-    return round(high_x + (benchmark_index - high) * (high_x - low_x) / (high - low), 2)
+            return min(
+                STOCK_SLOWDOWN, round(low_x + (benchmark_index - low) * (high_x - low_x) / (high - low), 2)
+            )
+    return STOCK_SLOWDOWN
 
 
 def install_lighthouse() -> None:
@@ -88,7 +95,9 @@ def install_lighthouse() -> None:
     subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True)  # noqa: S607  # nosec B603 B607
 
 
-def lighthouse(address: str, chromium: Path, output: Path, slowdown: float = 4.0, tries: int = 2) -> dict:
+def lighthouse(
+    address: str, chromium: Path, output: Path, slowdown: float = STOCK_SLOWDOWN, tries: int = 2
+) -> dict:
     """One Lighthouse run of one address; its JSON report."""
     flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
     command = [
