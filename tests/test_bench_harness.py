@@ -4,6 +4,7 @@ No load here: the one server these tests start answers a handful of requests.
 """
 
 import asyncio
+import concurrent.futures
 import runpy
 import threading
 
@@ -71,7 +72,9 @@ def _read(wire: bytes) -> tuple[int, bool, bytes]:
         status, reusable = await _read_response(reader)
         return status, reusable, await reader.read()
 
-    return asyncio.run(go())
+    # Its own thread: the browser tests' sync Playwright may leave an event loop running in this one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, go()).result()
 
 
 def test_response_reader_reads_exactly_one_response():
