@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from extensions import db
 from jobs import QUEUES, redis_connection
 from jobs.tasks import relay_outbox, run_daily_maintenance
+from services.mail import warm_up
 from services.purge import count_expired
 
 jobs = AppGroup("jobs", help="Background jobs: worker, cron, daily maintenance.")
@@ -35,6 +36,8 @@ def worker(queues: tuple[str, ...], burst: bool) -> None:
     # Each job runs in a forked child: it must open its own database connections,
     # never reuse the parent's (dispose without closing the parent's sockets).
     engines = list(db.engines.values())
+    # Compiled templates and loaded catalogs are inherited by every forked job instead of redone in each.
+    warm_up()
     os.register_at_fork(after_in_child=lambda: [engine.dispose(close=False) for engine in engines])
     AppWorker(list(queues or QUEUES), connection=redis_connection()).work(burst=burst)
 

@@ -1,5 +1,6 @@
 """E-mails: rendering an outbox row in its recipient's language, and the transports that send it."""
 
+import json
 import logging
 import smtplib
 import ssl
@@ -46,22 +47,22 @@ EMAIL_SUBJECTS = {
 }
 
 
-def build_message(row: OutboxMessage) -> EmailMessage:
-    """A multipart/alternative message (text and HTML) in the recipient's language."""
+def render_words(template: str, locale: str, context: dict) -> tuple[str, str, str]:
+    """The subject, text and HTML of an e-mail in one language."""
+    with force_locale(locale):
+        subject = str(EMAIL_SUBJECTS[template]) % (context | {"site": "USNAPER"})
+        text = render_template(f"email/{template}.txt", locale=locale, **context)
+        html = render_template(f"email/{template}.html", locale=locale, subject=subject, **context)
+    return subject, text, html
+
+
+def _prototype(row: OutboxMessage) -> EmailMessage:
+    """Everything of a message but its recipient, date and id: the same for everyone it is written to."""
     context = dict(row.context or {})
-    with force_locale(row.locale):
-        subject = str(EMAIL_SUBJECTS[row.template]) % (context | {"site": "USNAPER"})
-        text = render_template(f"email/{row.template}.txt", locale=row.locale, **context)
-        html = render_template(f"email/{row.template}.html", locale=row.locale, subject=subject, **context)
-    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    subject, text, html = render_words(row.template, row.locale, context)
     message = EmailMessage()
     message["Subject"] = subject
-    message["From"] = formataddr(parseaddr(sender))
-    message["To"] = row.recipient
-    message["Date"] = format_datetime(now_utc())
-    # Stable across retries, so a receiving server can recognise a repeat.
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "usnaper.example"
-    message["Message-ID"] = f"<outbox.{row.id}.{int(row.created_at.timestamp())}@{domain}>"
+    message["From"] = formataddr(parseaddr(current_app.config["MAIL_DEFAULT_SENDER"]))
     if context.get("unsubscribe_url"):
         # RFC 2369 and RFC 8058: mail programs offer an unsubscribe button that POSTs to this address.
         message["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
@@ -69,6 +70,42 @@ def build_message(row: OutboxMessage) -> EmailMessage:
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     return message
+
+
+def build_message(row: OutboxMessage, prototypes: dict | None = None) -> EmailMessage:
+    """A multipart/alternative message (text and HTML) in the recipient's language.
+
+    A batch passes a dict as `prototypes`: a policy notice to thousands of
+    members is then rendered and parsed once per language, and each message
+    only adds its own To, Date and Message-ID to shared headers and parts.
+    """
+    key = (row.template, row.locale, json.dumps(row.context or {}, sort_keys=True, default=str))
+    prototype = prototypes.get(key) if prototypes is not None else None
+    if prototype is None:
+        prototype = _prototype(row)
+        if prototypes is not None:
+            prototypes[key] = prototype
+    message = EmailMessage()
+    for name, value in prototype.items():
+        message[name] = value  # already-parsed header objects are stored as they are
+    message.set_payload(list(prototype.get_payload()))  # the parts are shared, never changed
+    message["To"] = row.recipient
+    message["Date"] = format_datetime(now_utc())
+    # Stable across retries, so a receiving server can recognise a repeat.
+    domain = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1].rpartition("@")[2] or "usnaper.example"
+    message["Message-ID"] = f"<outbox.{row.id}.{int(row.created_at.timestamp())}@{domain}>"
+    return message
+
+
+def warm_up() -> None:
+    """Compile every e-mail template and load every catalog, once, before a worker forks its jobs."""
+    env = current_app.jinja_env
+    for template in EMAIL_SUBJECTS:
+        for kind in ("txt", "html"):
+            env.get_template(f"email/{template}.{kind}")
+    for locale in current_app.config["LANGUAGES"]:
+        with force_locale(locale):
+            str(EMAIL_SUBJECTS["policy_change"])  # loads the catalog into Flask-Babel's cache
 
 
 class ConsoleTransport:
@@ -101,7 +138,8 @@ class SMTPTransport:
     def session(self):
         """Open one connection for a batch of messages and close it afterwards."""
         cfg = self.config
-        context = ssl.create_default_context()
+        # Loading the CA store costs milliseconds per batch: only where TLS is used.
+        context = ssl.create_default_context() if cfg["MAIL_USE_SSL"] or cfg["MAIL_USE_TLS"] else None
         if cfg["MAIL_USE_SSL"]:
             connection = smtplib.SMTP_SSL(
                 cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg["MAIL_TIMEOUT"], context=context
