@@ -6,7 +6,7 @@ from collections.abc import Callable
 from jobs import enqueue
 from jobs.marketing import release_held_campaign_mail, resume_stalled_campaigns
 from jobs.policy_notices import resume_policy_notices
-from services import outbox, throttle
+from services import delivery, outbox, throttle
 from services.complaint_retention import close_quiet_answered
 from services.dormancy import send_notices, separate_inactive
 from services.marketing_reminder import send_reminders
@@ -17,12 +17,13 @@ from services.shoots import expire_asks
 
 log = logging.getLogger(__name__)
 
-RELAY_BATCH = 50
+# Messages per delivery job: one SMTP session each, claimed a handful at a time within it.
+RELAY_BATCH = 200
 
 
 def deliver_emails(message_ids: list[int]) -> dict[str, int]:
     """Deliver outbox messages by id (one SMTP connection for the batch)."""
-    return outbox.deliver(message_ids)
+    return delivery.deliver(message_ids)
 
 
 def dispatch_committed_mail() -> None:

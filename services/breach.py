@@ -120,6 +120,7 @@ def send_notice(notice_id: int, after_batch=None) -> int:
                 "body": notice.body_en if locale == "en" else notice.body_ko,
             },
             member_id=member.id,
+            flush=False,  # the batch is inserted at once when fan_out moves its cursor
         )
         return True
 

@@ -48,6 +48,7 @@ def fan_out(
             db.session.rollback()
             return sent
         taken = sum(1 for member in batch if handle(member))
+        db.session.flush()  # handles may queue without flushing: the batch's rows go in together
         moved = db.session.execute(
             update(model)
             .where(model.id == row_id, cursor_attr == cursor)

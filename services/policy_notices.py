@@ -278,7 +278,7 @@ def notify_members(
         except FrozenField:
             return False  # flagged as wrong by its owner: unusable until corrected
         locale = member.language if member.language in languages else languages[0]
-        queue_email(address, "policy_change", locale, contexts[locale], member_id=member.id)
+        queue_email(address, "policy_change", locale, contexts[locale], member_id=member.id, flush=False)
         return True
 
     members = select(Member).where(Member.status == "active")

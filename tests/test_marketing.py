@@ -14,7 +14,7 @@ from jobs.tasks import relay_outbox
 from models import Member, OutboxMessage
 from models.consent import ConsentEvent
 from models.marketing import Campaign, CampaignDelivery
-from services import outbox
+from services import delivery, outbox
 from services.clock import SEOUL
 from services.link_tokens import make_token
 from services.mail import build_message
@@ -208,7 +208,8 @@ def test_the_relay_releases_the_morning_mail(app, make_member, make_campaign, mo
     campaign_id = make_campaign()
     _send(app, campaign_id, now=seoul(22))
     monkeypatch.setattr("services.marketing_delivery.now_utc", lambda: seoul(9, day=5))
-    monkeypatch.setattr("services.outbox.now_utc", lambda: seoul(9, day=5))  # the send-time check too
+    monkeypatch.setattr("services.outbox.now_utc", lambda: seoul(9, day=5))  # the relay's scan
+    monkeypatch.setattr("services.delivery.now_utc", lambda: seoul(9, day=5))  # the send-time check too
     with app.app_context():
         assert relay_outbox() >= 0
         (row,) = _campaign_mail()
@@ -242,7 +243,7 @@ class RecordingSMTP:
 @pytest.fixture
 def smtp(monkeypatch):
     recorder = RecordingSMTP()
-    monkeypatch.setattr("services.outbox.transport", lambda: recorder)
+    monkeypatch.setattr("services.delivery.transport", lambda: recorder)
     return recorder
 
 
@@ -251,6 +252,7 @@ def outbox_clock(monkeypatch):
     """The instant the outbox sees when it claims, sends and scans for the relay (set .now)."""
     clock = SimpleNamespace(now=datetime.now(UTC))
     monkeypatch.setattr("services.outbox.now_utc", lambda: clock.now)
+    monkeypatch.setattr("services.delivery.now_utc", lambda: clock.now)
     return clock
 
 
@@ -320,7 +322,7 @@ def test_mail_to_a_member_who_unsubscribed_after_queueing_is_never_sent(
     smtp.down, outbox_clock.now = False, seoul(12, 5)
     with app.app_context():
         (row,) = _campaign_mail()
-        assert outbox.deliver([row.id]) == {"sent": 0, "retry": 0, "failed": 1, "skipped": 0}
+        assert delivery.deliver([row.id]) == {"sent": 0, "retry": 0, "failed": 1, "skipped": 0}
         row = _row(row.id)
         assert (row.status, row.last_error) == ("failed", "not sent: marketing consent withdrawn")
     assert smtp.advertising == []
@@ -361,7 +363,7 @@ def test_the_offices_retry_at_night_holds_advertising_for_the_morning(
     smtp.down, outbox_clock.now = False, seoul(22)
     with app.app_context():
         assert retry_failed([message_id], now=seoul(22)) == [message_id]
-        assert outbox.deliver([message_id]) == {"sent": 0, "retry": 0, "failed": 0, "skipped": 1}
+        assert delivery.deliver([message_id]) == {"sent": 0, "retry": 0, "failed": 0, "skipped": 1}
         row = _row(message_id)
         assert (row.status, row.attempts, row.next_attempt_at) == ("pending", 0, seoul(8, 0, day=5))
     assert smtp.advertising == []

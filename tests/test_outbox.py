@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import OutboxMessage
-from services import outbox
+from services import delivery, outbox
 from services.clock import now_utc
 from services.mail import build_message
 
@@ -35,7 +35,7 @@ class RecordingTransport:
 @pytest.fixture
 def mailer(monkeypatch):
     transport = RecordingTransport()
-    monkeypatch.setattr("services.outbox.transport", lambda: transport)
+    monkeypatch.setattr("services.delivery.transport", lambda: transport)
     return transport
 
 
@@ -104,9 +104,9 @@ def test_claim_is_atomic(app):
         message = outbox.queue_email("a@example.com", "mail_check", "ko")
         db.session.commit()
         outbox.committed_message_ids()  # not delivered here: the test claims by hand
-        token = outbox.claim(message.id)
+        token = delivery.claim(message.id)
         assert isinstance(token, str) and len(token) == 32
-        assert outbox.claim(message.id) is None
+        assert delivery.claim(message.id) is None
 
 
 def test_two_workers_racing_claim_one_message_once(app):
@@ -119,7 +119,7 @@ def test_two_workers_racing_claim_one_message_once(app):
     def racer():
         with app.app_context():
             start.wait()
-            results.append(outbox.claim(message_id) is not None)
+            results.append(delivery.claim(message_id) is not None)
 
     threads = [threading.Thread(target=racer) for _ in range(4)]
     for thread in threads:
@@ -132,25 +132,25 @@ def test_two_workers_racing_claim_one_message_once(app):
 @pytest.mark.parametrize("app_overrides", [{"OUTBOX_MAX_ATTEMPTS": 3, "OUTBOX_RETRY_BASE_SECONDS": 60}])
 def test_failures_back_off_then_fail_for_good_with_the_error_kept(app, monkeypatch):
     failing = RecordingTransport(failures=99)
-    monkeypatch.setattr("services.outbox.transport", lambda: failing)
+    monkeypatch.setattr("services.delivery.transport", lambda: failing)
     with app.app_context():
         message_id = outbox.queue_email("a@example.com", "mail_check", "ko").id
         db.session.commit()
         outbox.committed_message_ids()
         start = now_utc()
-        assert outbox.deliver([message_id])["retry"] == 1
+        assert delivery.deliver([message_id])["retry"] == 1
         row = db.session.get(OutboxMessage, message_id)
         assert row.status == "pending" and row.attempts == 1 and "smtp said no" in row.last_error
         assert timedelta(seconds=59) < row.next_attempt_at - start < timedelta(seconds=70)
-        assert outbox.deliver([message_id])["skipped"] == 1  # not due yet
+        assert delivery.deliver([message_id])["skipped"] == 1  # not due yet
         db.session.get(OutboxMessage, message_id).next_attempt_at = start
         db.session.commit()
-        assert outbox.deliver([message_id])["retry"] == 1
+        assert delivery.deliver([message_id])["retry"] == 1
         row = db.session.get(OutboxMessage, message_id)
         assert row.next_attempt_at - now_utc() > timedelta(seconds=110)  # doubled
         row.next_attempt_at = start
         db.session.commit()
-        assert outbox.deliver([message_id])["failed"] == 1
+        assert delivery.deliver([message_id])["failed"] == 1
         row = db.session.get(OutboxMessage, message_id)
         assert row.status == "failed" and row.attempts == 3 and "ConnectionRefusedError" in row.last_error
 
@@ -215,15 +215,15 @@ def queued(app, locale: str = "ko") -> int:
 def test_a_worker_that_lost_its_claim_cannot_overwrite_the_next_owner(app):
     message_id = queued(app)
     with app.app_context():
-        late = outbox.claim(message_id)
+        late = delivery.claim(message_id)
         db.session.get(OutboxMessage, message_id).claimed_at = now_utc() - timedelta(hours=1)
         db.session.commit()
-        current = outbox.claim(message_id)  # the lease ran out: another worker takes over
+        current = delivery.claim(message_id)  # the lease ran out: another worker takes over
         assert current and current != late
-        assert outbox.record_failure(message_id, late, ConnectionError("late")) == "retry"
+        assert delivery.record_failure(message_id, late, ConnectionError("late")) == "retry"
         row = db.session.get(OutboxMessage, message_id)
         assert row.status == "sending" and row.claim_token == current  # untouched
-        assert outbox._finish(message_id, current, status="sent", sent_at=now_utc())
+        assert delivery._finish(message_id, current, status="sent", sent_at=now_utc())
         assert db.session.get(OutboxMessage, message_id).status == "sent"
 
 
@@ -234,10 +234,10 @@ def test_a_message_whose_workers_keep_dying_ends_failed(app):
     message_id = queued(app)
     with app.app_context():
         for _ in range(2):
-            assert outbox.claim(message_id)
+            assert delivery.claim(message_id)
             db.session.get(OutboxMessage, message_id).claimed_at = now_utc() - timedelta(minutes=5)
             db.session.commit()
-        assert outbox.claim(message_id) is None  # no attempts left
+        assert delivery.claim(message_id) is None  # no attempts left
         relay_outbox()
         row = db.session.get(OutboxMessage, message_id)
         assert row.status == "failed" and "abandoned" in row.last_error
@@ -248,7 +248,7 @@ def test_a_message_that_cannot_be_rendered_fails_at_once(app, mailer):
         row = OutboxMessage(recipient="a@example.com", template="no_such_template", locale="ko")
         db.session.add(row)
         db.session.commit()
-        assert outbox.deliver([row.id]) == {"sent": 0, "retry": 0, "failed": 1, "skipped": 0}
+        assert delivery.deliver([row.id]) == {"sent": 0, "retry": 0, "failed": 1, "skipped": 0}
         failed = db.session.get(OutboxMessage, row.id)
         assert failed.status == "failed" and "could not render" in failed.last_error
 
@@ -260,10 +260,10 @@ def test_smtp_refusing_the_address_is_permanent(app, monkeypatch):
         def send(self, message):
             raise smtplib.SMTPRecipientsRefused({"a@example.com": (550, b"no such user")})
 
-    monkeypatch.setattr("services.outbox.transport", Refusing)
+    monkeypatch.setattr("services.delivery.transport", Refusing)
     message_id = queued(app)
     with app.app_context():
-        assert outbox.deliver([message_id])["failed"] == 1
+        assert delivery.deliver([message_id])["failed"] == 1
 
 
 def test_greylisting_at_rcpt_is_retried_and_a_421_stops_the_batch_before_the_next_claim(app, monkeypatch):
@@ -280,10 +280,10 @@ def test_greylisting_at_rcpt_is_retried_and_a_421_stops_the_batch_before_the_nex
         def send(self, message):
             raise replies.pop(0)
 
-    monkeypatch.setattr("services.outbox.transport", Refusing)
+    monkeypatch.setattr("services.delivery.transport", Refusing)
     first, second, third = queued(app), queued(app), queued(app)
     with app.app_context():
-        assert outbox.deliver([first, second, third]) == {"sent": 0, "retry": 2, "failed": 0, "skipped": 0}
+        assert delivery.deliver([first, second, third]) == {"sent": 0, "retry": 2, "failed": 0, "skipped": 0}
         attempts = {row.id: (row.status, row.attempts) for row in db.session.scalars(select(OutboxMessage))}
     assert attempts == {first: ("pending", 1), second: ("pending", 1), third: ("pending", 0)}
 

@@ -78,7 +78,7 @@ def test_the_receipt_lists_what_was_deleted_and_what_is_kept_until_when(app, mon
     client = signed_in_client(app)
     client.get("/ko/")
     transport = RecordingTransport()
-    monkeypatch.setattr("services.outbox.transport", lambda: transport)
+    monkeypatch.setattr("services.delivery.transport", lambda: transport)
     client.post("/ko/me/withdraw", data={"password": PASSWORD, "understood": "y", "posts": "delete"})
     (receipt,) = transport.sent
     assert receipt["To"] == EMAIL and receipt["Subject"] == "USNAPER 탈퇴 안내: 삭제한 정보와 보관하는 기록"
@@ -237,7 +237,7 @@ def test_withdrawing_with_delete_removes_every_post_and_comment(
 
     own, other, comment = write_and_get_reported(app, board_people, make_post, sign_in)
     transport = RecordingTransport()
-    monkeypatch.setattr("services.outbox.transport", lambda: transport)
+    monkeypatch.setattr("services.delivery.transport", lambda: transport)
     response = sign_in("writer@example.com").post(
         "/ko/me/withdraw", data={"password": PASSWORD, "understood": "y", "posts": "delete"}
     )
@@ -260,7 +260,7 @@ def test_withdrawing_with_keep_leaves_posts_as_withdrawn_member_linked_to_nothin
 
     own, other, comment = write_and_get_reported(app, board_people, make_post, sign_in)
     transport = RecordingTransport()
-    monkeypatch.setattr("services.outbox.transport", lambda: transport)
+    monkeypatch.setattr("services.delivery.transport", lambda: transport)
     before = client.get(f"/ko/boards/free/{own}").get_data(as_text=True)
     writer = sign_in("writer@example.com")
     writer.post("/ko/me/withdraw", data={"password": PASSWORD, "understood": "y", "posts": "keep"})
