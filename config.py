@@ -10,12 +10,20 @@ import os
 import secrets
 import tempfile
 from datetime import timedelta
-from email.utils import parseaddr
 from pathlib import Path
 
-from limits import parse_many
-
-from config_env import ConfigError, env_bool, env_int, env_json_list, env_list, env_str
+from config_env import (
+    ConfigError,
+    consignee_list,
+    env_bool,
+    env_int,
+    env_json_list,
+    env_list,
+    env_str,
+    mail_sender,
+    rate_limit,
+    rate_limit_storage,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
@@ -74,41 +82,6 @@ PROMISE_SETTINGS = (
     "MARKETING_NIGHT_END",
     "RETENTION_MONTHS",
 )
-
-
-def consignee_list(raw: list[dict]) -> list[dict]:
-    """Validate the outsourced processors: each needs a name and its task in both languages."""
-    for index, item in enumerate(raw):
-        missing = [key for key in ("name", "task_ko", "task_en") if not str(item.get(key, "")).strip()]
-        if missing:
-            raise ConfigError(f"PRIVACY_CONSIGNEES[{index}] lacks {', '.join(missing)}")
-    return raw
-
-
-def mail_sender(raw: str) -> str:
-    """Check the From header: an address, optionally with a display name ("USNAPER <a@b>")."""
-    address = parseaddr(raw)[1]
-    if "@" not in address or raw.count("<") != raw.count(">"):
-        raise ConfigError(f"MAIL_DEFAULT_SENDER is not a usable From address: {raw!r}")
-    return raw
-
-
-def rate_limit(name: str, default: str) -> str:
-    """A Flask-Limiter limit string ("10 per minute; 100 per hour") from the environment, checked now.
-
-    A bad string would otherwise surface only at the first limited request.
-    """
-    raw = env_str(name, default)
-    try:
-        parse_many(raw)
-    except ValueError:
-        raise ConfigError(f"{name} is not a rate limit such as '10 per minute': {raw!r}") from None
-    return raw
-
-
-def rate_limit_storage(redis_url: str | None) -> str:
-    """Where the rate-limit counts live: RATELIMIT_STORAGE_URI, else REDIS_URL, else this process's memory."""
-    return env_str("RATELIMIT_STORAGE_URI") or redis_url or "memory://"
 
 
 class Config:

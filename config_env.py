@@ -2,6 +2,9 @@
 
 import json
 import os
+from email.utils import parseaddr
+
+from limits import parse_many
 
 
 class ConfigError(RuntimeError):
@@ -57,3 +60,38 @@ def env_json_list(name: str, default: list[dict]) -> list[dict]:
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
         raise ConfigError(f"{name} must be a JSON list of objects")
     return value
+
+
+def consignee_list(raw: list[dict]) -> list[dict]:
+    """Validate the outsourced processors: each needs a name and its task in both languages."""
+    for index, item in enumerate(raw):
+        missing = [key for key in ("name", "task_ko", "task_en") if not str(item.get(key, "")).strip()]
+        if missing:
+            raise ConfigError(f"PRIVACY_CONSIGNEES[{index}] lacks {', '.join(missing)}")
+    return raw
+
+
+def mail_sender(raw: str) -> str:
+    """Check the From header: an address, optionally with a display name ("USNAPER <a@b>")."""
+    address = parseaddr(raw)[1]
+    if "@" not in address or raw.count("<") != raw.count(">"):
+        raise ConfigError(f"MAIL_DEFAULT_SENDER is not a usable From address: {raw!r}")
+    return raw
+
+
+def rate_limit(name: str, default: str) -> str:
+    """A Flask-Limiter limit string ("10 per minute; 100 per hour") from the environment, checked now.
+
+    A bad string would otherwise surface only at the first limited request.
+    """
+    raw = env_str(name, default)
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ConfigError(f"{name} is not a rate limit such as '10 per minute': {raw!r}") from None
+    return raw
+
+
+def rate_limit_storage(redis_url: str | None) -> str:
+    """Where the rate-limit counts live: RATELIMIT_STORAGE_URI, else REDIS_URL, else this process's memory."""
+    return env_str("RATELIMIT_STORAGE_URI") or redis_url or "memory://"

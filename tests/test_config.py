@@ -5,6 +5,7 @@ import json
 import pytest
 
 import config
+import config_env
 from app import create_app
 from config import ConfigError, DevelopmentConfig, ProductionConfig
 
@@ -91,7 +92,7 @@ def test_production_trusts_only_its_own_host(monkeypatch):
 )
 def test_consignees_need_a_name_and_both_task_descriptions(raw):
     with pytest.raises(ConfigError, match=r"PRIVACY_CONSIGNEES\[0\]"):
-        config.consignee_list(raw)
+        config_env.consignee_list(raw)
 
 
 def test_demo_content_is_for_development_only():

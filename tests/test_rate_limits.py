@@ -11,8 +11,8 @@ import uuid
 
 import pytest
 
-from config import TestingConfig, rate_limit, rate_limit_storage
-from config_env import ConfigError
+from config import TestingConfig
+from config_env import ConfigError, rate_limit, rate_limit_storage
 from extensions import db, limiter
 from services.policies import sync_shipped_versions
 from tests.support import REDIS_PROBLEM, REDIS_URL, build_app, config_for
