@@ -1,5 +1,8 @@
 """The fixed, bilingual list of Korean provinces and metropolitan cities."""
 
+from functools import lru_cache
+
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 REGIONS = (
@@ -26,4 +29,10 @@ REGION_CODES = frozenset(code for code, _ in REGIONS)
 
 def region_label(code: str | None) -> str:
     """The region's name in the current language ('' for none or an unknown code)."""
-    return str(dict(REGIONS).get(code, "")) if code else ""
+    return _region_in(code, str(get_locale())) if code else ""
+
+
+@lru_cache(maxsize=128)
+def _region_in(code: str, locale: str) -> str:
+    # Cards and filter forms word these on every page; the catalogs never change while running.
+    return str(dict(REGIONS).get(code, ""))

@@ -1,5 +1,8 @@
 """The fixed, bilingual lists a photographer chooses from: kinds of shoot and languages spoken."""
 
+from functools import lru_cache
+
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 SPECIALTIES = (
@@ -21,6 +24,12 @@ SPOKEN_CODES = frozenset(code for code, _ in SPOKEN_LANGUAGES)
 
 def specialty_label(code: str) -> str:
     """The kind of shoot in the current language."""
+    return _specialty_in(code, str(get_locale()))
+
+
+@lru_cache(maxsize=64)
+def _specialty_in(code: str, locale: str) -> str:
+    # A directory page words a few of these on every card; the catalogs never change while running.
     return str(dict(SPECIALTIES).get(code, code))
 
 

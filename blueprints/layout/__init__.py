@@ -2,9 +2,10 @@
 
 import logging
 from datetime import datetime
+from functools import lru_cache
 
 from flask import Blueprint, g
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy.exc import SQLAlchemyError
@@ -46,7 +47,15 @@ def upcoming_policy_changes() -> list:
 @bp.app_template_filter("local_datetime")
 def local_datetime(value: datetime) -> str:
     """An instant shown in Asia/Seoul, worded for the page's language."""
-    return format_datetime(value, DATETIME_PATTERNS.get(str(get_locale()), "medium"))
+    return _worded(value, str(get_locale()), str(get_timezone()))
+
+
+@lru_cache(maxsize=8192)
+def _worded(value: datetime, locale: str, zone: str) -> str:
+    # Babel's formatting was a tenth of a board page (bench.profiling), and every visitor sees the
+    # same posts: each instant is worded once per process and language. The key holds all the
+    # output depends on; locale and zone are those of the request that calls it.
+    return format_datetime(value, DATETIME_PATTERNS.get(locale, "medium"))
 
 
 @bp.app_template_global("retention_category")
