@@ -257,3 +257,28 @@ def test_gunicorn_reads_bind_workers_and_threads_from_the_environment(monkeypatc
     )
     assert settings["bind"] == ["unix:/run/usnaper.sock"]
     assert (settings["workers"], settings["threads"], settings["worker_class"]) == (3, 4, "gthread")
+
+
+def test_the_lighthouse_lock_cannot_drift_from_what_npm_ci_accepts():
+    """Found on a fresh clone: a dependency asked for "latest", a newer release came out, and
+    `npm ci` refused the lock. Every such range in the lock must be pinned by an override."""
+    import json
+
+    node = ROOT / "bench" / "node"
+    lock = json.loads((node / "package-lock.json").read_text())
+    overrides = json.loads((node / "package.json").read_text()).get("overrides", {})
+    floating = {
+        (path.removeprefix("node_modules/"), name)
+        for path, package in lock["packages"].items()
+        for name, wanted in package.get("dependencies", {}).items()
+        if wanted[:1].isalpha()  # a dist-tag such as "latest"; "*" or a range never goes stale
+    }
+    assert floating, "the lock no longer has floating ranges: drop the overrides and this test"
+    for owner, name in sorted(floating):
+        pinned = overrides.get(owner, {}).get(name) or overrides.get(name)
+        assert pinned and pinned[0].isdigit(), f"{owner} asks for {name}@latest: pin it in overrides"
+        installed = (
+            lock["packages"].get(f"node_modules/{owner}/node_modules/{name}")
+            or lock["packages"][f"node_modules/{name}"]
+        )
+        assert installed["version"] == pinned
