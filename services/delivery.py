@@ -3,12 +3,13 @@
 Messages are claimed with one conditional UPDATE per handful, just before they
 are sent, under a fresh claim token; only the token's holder may finish them,
 so two workers never both own one. The handful is small enough to be sent well
-within the lease (claim_ahead). Sent messages are recorded together once their
-handful is through; transient failures are retried with backoff; permanent
-ones, and the last attempt, mark the row failed with the error kept. Delivery is
-at least once: a message the SMTP server accepted just before a worker died
-unrecorded is sent again after the lease, with the same Message-ID so the
-receiving side can tell. Advertising is checked again just before it goes:
+within the lease (claim_ahead), and what is left of it after half the lease is
+given back and claimed again. Each message is marked sent as soon as the server
+takes it; transient failures are retried with backoff; permanent ones, and the
+last attempt, mark the row failed with the error kept. Delivery is at least
+once: a message the SMTP server accepted just before a worker died unrecorded
+is sent again after the lease, with the same Message-ID so the receiving side
+can tell. Advertising is checked again just before it goes:
 consent withdrawn since queueing fails it, and the night hours put it back for
 the morning.
 """
@@ -16,11 +17,12 @@ the morning.
 import logging
 import secrets
 import smtplib
+import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, or_, text, update
 from sqlalchemy.engine import Row
 
 from extensions import db
@@ -118,23 +120,22 @@ def _finish(message_id: int, token: str, **values) -> bool:
     return _finish_many([message_id], token, **values) == 1
 
 
-def _record_sent(rows: Sequence[Row], token: str) -> None:
-    """Mark sent together, and erase address and context where a message asked for it."""
-    if not rows:
-        return
-    _finish_many(
-        [row.id for row in rows], token, status="sent", sent_at=now_utc(), claimed_at=None, last_error=None
+def _record_sent(row: Row, token: str) -> bool:
+    """Mark one message sent the moment the server took it, erasing what it asked to have erased.
+
+    One commit per message, so a worker killed mid-handful re-sends at most the
+    message it was sending. On PostgreSQL the commit does not wait for the WAL
+    flush (synchronous_commit off for this transaction only): a worker's death
+    loses nothing, and only a crash of the database server itself could forget
+    the last instant's marks and so send those messages again.
+    """
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+    # A withdrawal receipt: the address and context are not kept once it has gone.
+    erased = {"recipient": "", "context": {}} if row.erase_after_send else {}
+    return _finish(
+        row.id, token, status="sent", sent_at=now_utc(), claimed_at=None, last_error=None, **erased
     )
-    erase = [row.id for row in rows if row.erase_after_send]
-    if erase:
-        # A withdrawal receipt: the address is not kept once it has gone.
-        db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(erase))
-            .values(recipient="", context={})
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
 
 
 def _release(message_ids: Sequence[int], token: str) -> None:
@@ -230,13 +231,21 @@ def _stop_advertising(row: Row, token: str, now: datetime) -> str | None:
     return "skipped"
 
 
-def _deliver_handful(mailer, message_ids: list[int], outcomes: dict[str, int], prototypes: dict) -> bool:
-    """Claim and send a few messages; return False once the SMTP connection is gone."""
+def _deliver_handful(
+    mailer, message_ids: list[int], outcomes: dict[str, int], prototypes: dict
+) -> list[int] | None:
+    """Claim and send a few messages; return those given back unsent, or None once the connection is gone."""
     token, claimed = claim_many(message_ids)
+    claimed_at = time.monotonic()
+    half_lease = current_app.config["OUTBOX_LEASE_SECONDS"] / 2
     outcomes["skipped"] += len(message_ids) - len(claimed)
-    sent: list[Row] = []
-    try:
-        for index, row in enumerate(claimed):
+    for index, row in enumerate(claimed):
+        rest = [later.id for later in claimed[index:]]
+        if time.monotonic() - claimed_at > half_lease:
+            # A slow server: claim the rest afresh rather than send past a lease another worker may take.
+            _release(rest, token)
+            return rest
+        try:
             stopped = _stop_advertising(row, token, now_utc())  # per message: a batch may run past 21:00
             if stopped:
                 outcomes[stopped] += 1
@@ -247,18 +256,26 @@ def _deliver_handful(mailer, message_ids: list[int], outcomes: dict[str, int], p
                 outcomes[record_failure(row.id, token, exc)] += 1
                 if _connection_lost(exc):
                     # Sending the rest would spend their attempts on a closed connection.
-                    _release([later.id for later in claimed[index + 1 :]], token)
-                    return False
-            else:
-                sent.append(row)
-    except BaseException:
-        db.session.rollback()  # a failed statement must not also sink the record of what was sent
-        raise
-    finally:
-        # Also on an unexpected error: what the server accepted is not sent again.
-        _record_sent(sent, token)
-        outcomes["sent"] += len(sent)
-    return True
+                    _release(rest[1:], token)
+                    return None
+                continue
+            _record_sent(row, token)
+            outcomes["sent"] += 1
+        except BaseException:
+            _give_back_after_error(rest[1:], token)
+            raise
+    return []
+
+
+def _give_back_after_error(message_ids: list[int], token: str) -> None:
+    """Release the untried rest of a handful after an unexpected error, which then goes on up."""
+    try:
+        db.session.rollback()
+        _release(message_ids, token)
+    except Exception:  # noqa: BLE001 - the original error matters more; the lease frees them anyway
+        log.warning(
+            "outbox: could not give back messages %s; the relay takes them after the lease", message_ids
+        )
 
 
 def deliver(message_ids: list[int]) -> dict[str, int]:
@@ -266,14 +283,16 @@ def deliver(message_ids: list[int]) -> dict[str, int]:
     outcomes = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
     ahead = claim_ahead()
     prototypes: dict = {}  # one rendering per template, language and context, shared by the batch
+    pending = list(message_ids)
     try:
         mailer = transport()
         with mailer.session():
-            for start in range(0, len(message_ids), ahead):
-                if not _deliver_handful(
-                    mailer, list(message_ids[start : start + ahead]), outcomes, prototypes
-                ):
+            while pending:
+                handful, pending = pending[:ahead], pending[ahead:]
+                given_back = _deliver_handful(mailer, handful, outcomes, prototypes)
+                if given_back is None:
                     break  # the rest were never claimed, and the relay brings them back
-    except Exception:  # noqa: BLE001 - no connection: nothing unclaimed was touched, the relay retries
-        log.warning("outbox: could not open the mail transport", exc_info=True)
+                pending = given_back + pending
+    except Exception:  # noqa: BLE001 - what was claimed is recorded or given back; the relay retries the rest
+        log.warning("outbox: delivery stopped early (no connection, or an error)", exc_info=True)
     return outcomes

@@ -1,5 +1,6 @@
 """E-mails: rendering an outbox row in its recipient's language, and the transports that send it."""
 
+import copy
 import json
 import logging
 import smtplib
@@ -88,7 +89,9 @@ def build_message(row: OutboxMessage, prototypes: dict | None = None) -> EmailMe
     message = EmailMessage()
     for name, value in prototype.items():
         message[name] = value  # already-parsed header objects are stored as they are
-    message.set_payload(list(prototype.get_payload()))  # the parts are shared, never changed
+    # Each message gets its own shallow copy of the parts: flattening may rewrite a part's payload
+    # (a body line starting "From " becomes ">From "), which must not reach the next recipient.
+    message.set_payload([copy.copy(part) for part in prototype.get_payload()])
     message["To"] = row.recipient
     message["Date"] = format_datetime(now_utc())
     # Stable across retries, so a receiving server can recognise a repeat.

@@ -12,7 +12,7 @@ import re
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, delete, event, or_, select, update
+from sqlalchemy import and_, delete, event, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from extensions import db
@@ -73,8 +73,15 @@ def queue_email(
 def _note_inserted(session: Session, _context) -> None:
     # Messages queued with flush=False get their ids here, before the commit that hands them over.
     waiting = session.info.pop(_UNFLUSHED, None)
-    if waiting:
-        session.info.setdefault(_NEW, []).extend(message.id for message in waiting)
+    if not waiting:
+        return
+    states = [(message, inspect(message)) for message in waiting]
+    # Written now: handed over at the commit. Still pending (added in a flush that skipped it): wait.
+    # Anything else was expunged or rolled back with a savepoint, and is never handed over.
+    session.info.setdefault(_NEW, []).extend(message.id for message, state in states if state.persistent)
+    still = [message for message, state in states if state.pending]
+    if still:
+        session.info[_UNFLUSHED] = still
 
 
 @event.listens_for(Session, "after_commit")
@@ -84,6 +91,8 @@ def _mark_committed(session: Session) -> None:
     new = session.info.pop(_NEW, None)
     if new:
         session.info.setdefault(_COMMITTED, []).extend(new)
+    # The commit flushed everything still in the session: what waits now was dropped, never written.
+    session.info.pop(_UNFLUSHED, None)
 
 
 @event.listens_for(Session, "after_soft_rollback")

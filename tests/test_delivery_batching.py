@@ -107,8 +107,8 @@ def test_a_lost_connection_gives_back_the_rest_of_the_handful_and_leaves_the_oth
     assert tokens == [None] * 8
 
 
-def test_what_was_sent_before_a_crash_is_recorded_and_not_sent_again(app, monkeypatch):
-    ids = queue(app, 4)
+def test_a_worker_stopped_mid_handful_keeps_what_was_sent_and_gives_back_the_untried(app, monkeypatch):
+    ids = queue(app, 5)
     use(monkeypatch, Recorder({2: SystemExit(143)}))  # a worker told to stop mid-send
     with app.app_context(), pytest.raises(SystemExit):
         delivery.deliver(ids)
@@ -116,9 +116,66 @@ def test_what_was_sent_before_a_crash_is_recorded_and_not_sent_again(app, monkey
     assert [found[message_id] for message_id in ids] == [
         ("sent", 1),
         ("sent", 1),
-        ("sending", 1),  # the relay takes these back once the lease runs out
-        ("sending", 1),
+        ("sending", 1),  # it may have reached the server: the relay takes it back after the lease
+        ("pending", 0),  # never tried: given back, attempt and all
+        ("pending", 0),
     ]
+
+
+def test_each_sent_message_is_recorded_before_the_next_is_sent(app, monkeypatch):
+    """A worker killed mid-handful (no handler runs then) re-sends at most the message in flight."""
+    ids = queue(app, 5)
+    seen = []
+
+    class Watching(Recorder):
+        def send(self, message):
+            with app.app_context():
+                seen.append(sorted(states(app).values()).count(("sent", 1)))
+            super().send(message)
+
+    use(monkeypatch, Watching())
+    with app.app_context():
+        assert delivery.deliver(ids)["sent"] == 5
+    assert seen == [0, 1, 2, 3, 4]
+
+
+def test_a_handful_outrunning_half_its_lease_is_claimed_again(app, monkeypatch):
+    app.config.update(OUTBOX_LEASE_SECONDS=300, MAIL_TIMEOUT=30)  # five a claim
+    ids = queue(app, 5)
+    clock = [0.0]
+    monkeypatch.setattr("services.delivery.time.monotonic", lambda: clock[0])
+
+    class Slow(Recorder):
+        def send(self, message):
+            clock[0] += 151  # past half the lease
+            super().send(message)
+
+    use(monkeypatch, Slow())
+    claims = []
+    real = delivery.claim_many
+    monkeypatch.setattr(
+        delivery, "claim_many", lambda chunk, now=None: claims.append(chunk) or real(chunk, now)
+    )
+    with app.app_context():
+        assert delivery.deliver(ids) == {"sent": 5, "retry": 0, "failed": 0, "skipped": 0}
+    assert [len(chunk) for chunk in claims] == [5, 4, 3, 2, 1]
+    assert states(app) == dict.fromkeys(ids, ("sent", 1))  # a given-back claim costs no attempt
+
+
+def test_what_sending_does_to_one_message_never_reaches_the_next(app):
+    """Flattening may rewrite a part (an 8-bit body line "From ..." becomes ">From ..."): each
+    message built from a shared rendering must have parts of its own."""
+    with app.app_context():
+        rows = [outbox.queue_email(f"b{n}@example.com", "mail_check", "ko") for n in range(2)]
+        db.session.commit()
+        prototypes = {}
+        first, second = (mail.build_message(row, prototypes) for row in rows)
+        before = second.as_bytes().split(b"\n\n", 1)[1]
+        first.get_body(("plain",)).set_payload(">From the generator")
+        after = second.as_bytes().split(b"\n\n", 1)[1]
+        alone = mail.build_message(rows[1]).get_body(("plain",)).get_content()
+    assert second.get_body(("plain",)).get_content() == alone
+    assert before.count(b"--") == after.count(b"--") and b">From" not in after
 
 
 def test_a_withdrawal_receipt_is_erased_once_sent_and_the_rest_kept(app, monkeypatch):
@@ -175,6 +232,19 @@ def test_messages_queued_without_flushing_are_handed_over_after_the_commit_only(
         assert outbox.committed_message_ids() == []  # not before the commit
         db.session.commit()
         assert outbox.committed_message_ids() == [message.id]
+
+
+def test_a_message_dropped_with_its_savepoint_is_never_handed_over(app):
+    with app.app_context():
+        kept = outbox.queue_email("a@example.com", "mail_check", "ko", flush=False)
+        savepoint = db.session.begin_nested()
+        outbox.queue_email("b@example.com", "mail_check", "ko", flush=False)
+        savepoint.rollback()
+        db.session.commit()
+        assert outbox.committed_message_ids() == [kept.id]
+        later = outbox.queue_email("c@example.com", "mail_check", "ko", flush=False)
+        db.session.commit()
+        assert outbox.committed_message_ids() == [later.id]  # nothing of the dropped one is left behind
 
 
 def test_warm_up_finds_every_email_template(app, monkeypatch):
