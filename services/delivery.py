@@ -171,22 +171,22 @@ def record_failure(message_id: int, token: str, error: Exception, now: datetime 
     db.session.rollback()
     row = db.session.get(OutboxMessage, message_id)
     cfg = current_app.config
-    text = f"{type(error).__name__}: {error}"[:2000]
+    reason = f"{type(error).__name__}: {error}"[:2000]
     if _is_permanent(error) or row.attempts >= cfg["OUTBOX_MAX_ATTEMPTS"]:
         log.error(
-            "outbox: message %s failed for good after %s attempt(s): %s", message_id, row.attempts, text
+            "outbox: message %s failed for good after %s attempt(s): %s", message_id, row.attempts, reason
         )
-        _finish(message_id, token, status="failed", last_error=text, claimed_at=None)
+        _finish(message_id, token, status="failed", last_error=reason, claimed_at=None)
         return "failed"
     delay = cfg["OUTBOX_RETRY_BASE_SECONDS"] * 2 ** (row.attempts - 1)
     log.warning(
-        "outbox: message %s attempt %s failed, retry in %ss: %s", message_id, row.attempts, delay, text
+        "outbox: message %s attempt %s failed, retry in %ss: %s", message_id, row.attempts, delay, reason
     )
     _finish(
         message_id,
         token,
         status="pending",
-        last_error=text,
+        last_error=reason,
         claimed_at=None,
         next_attempt_at=now + timedelta(seconds=delay),
     )
@@ -239,8 +239,9 @@ def _deliver_handful(
     claimed_at = time.monotonic()
     half_lease = current_app.config["OUTBOX_LEASE_SECONDS"] / 2
     outcomes["skipped"] += len(message_ids) - len(claimed)
+    ids = [row.id for row in claimed]
     for index, row in enumerate(claimed):
-        rest = [later.id for later in claimed[index:]]
+        rest = ids[index:]
         if time.monotonic() - claimed_at > half_lease:
             # A slow server: claim the rest afresh rather than send past a lease another worker may take.
             _release(rest, token)

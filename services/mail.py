@@ -80,12 +80,13 @@ def build_message(row: OutboxMessage, prototypes: dict | None = None) -> EmailMe
     members is then rendered and parsed once per language, and each message
     only adds its own To, Date and Message-ID to shared headers and parts.
     """
-    key = (row.template, row.locale, json.dumps(row.context or {}, sort_keys=True, default=str))
-    prototype = prototypes.get(key) if prototypes is not None else None
-    if prototype is None:
+    if prototypes is None:
         prototype = _prototype(row)
-        if prototypes is not None:
-            prototypes[key] = prototype
+    else:
+        key = (row.template, row.locale, json.dumps(row.context or {}, sort_keys=True, default=str))
+        prototype = prototypes.get(key)
+        if prototype is None:
+            prototype = prototypes[key] = _prototype(row)
     message = EmailMessage()
     for name, value in prototype.items():
         message[name] = value  # already-parsed header objects are stored as they are

@@ -51,6 +51,17 @@ def use(monkeypatch, transport) -> None:
     monkeypatch.setattr("services.delivery.transport", lambda: transport)
 
 
+@pytest.fixture
+def claims(monkeypatch) -> list[list[int]]:
+    """The ids each claim_many call was asked for, in order."""
+    asked = []
+    real = delivery.claim_many
+    monkeypatch.setattr(
+        delivery, "claim_many", lambda chunk, now=None: asked.append(chunk) or real(chunk, now)
+    )
+    return asked
+
+
 @pytest.mark.parametrize(
     ("lease", "timeout", "expected"), [(300, 30, 5), (60, 30, 1), (10, 30, 1), (3600, 5, 10)]
 )
@@ -71,15 +82,10 @@ def test_claim_many_takes_only_the_claimable_in_the_order_asked(app):
     assert tokens[first] == tokens[third] == token and tokens[second] != token
 
 
-def test_a_batch_is_sent_once_each_in_a_few_claims(app, monkeypatch):
+def test_a_batch_is_sent_once_each_in_a_few_claims(app, monkeypatch, claims):
     ids = queue(app, 12)
     recorder = Recorder()
     use(monkeypatch, recorder)
-    claims = []
-    real = delivery.claim_many
-    monkeypatch.setattr(
-        delivery, "claim_many", lambda chunk, now=None: claims.append(chunk) or real(chunk, now)
-    )
     with app.app_context():
         assert delivery.deliver(ids) == {"sent": 12, "retry": 0, "failed": 0, "skipped": 0}
         assert delivery.deliver(ids)["skipped"] == 12  # a second run sends nothing again
@@ -139,7 +145,7 @@ def test_each_sent_message_is_recorded_before_the_next_is_sent(app, monkeypatch)
     assert seen == [0, 1, 2, 3, 4]
 
 
-def test_a_handful_outrunning_half_its_lease_is_claimed_again(app, monkeypatch):
+def test_a_handful_outrunning_half_its_lease_is_claimed_again(app, monkeypatch, claims):
     app.config.update(OUTBOX_LEASE_SECONDS=300, MAIL_TIMEOUT=30)  # five a claim
     ids = queue(app, 5)
     clock = [0.0]
@@ -151,11 +157,6 @@ def test_a_handful_outrunning_half_its_lease_is_claimed_again(app, monkeypatch):
             super().send(message)
 
     use(monkeypatch, Slow())
-    claims = []
-    real = delivery.claim_many
-    monkeypatch.setattr(
-        delivery, "claim_many", lambda chunk, now=None: claims.append(chunk) or real(chunk, now)
-    )
     with app.app_context():
         assert delivery.deliver(ids) == {"sent": 5, "retry": 0, "failed": 0, "skipped": 0}
     assert [len(chunk) for chunk in claims] == [5, 4, 3, 2, 1]
