@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from extensions import db
 from models.member import Member
 from models.sign_in import MemberSession, SignInEvent
-from services import throttle
+from services import reads, throttle
 from services.clock import now_utc
 from services.dormancy import find_dormant, restore
 from services.keys import keyed_hash
@@ -19,6 +19,7 @@ from services.link_tokens import LinkTokenError, make_token, member_from_token
 from services.members import MembershipError, email_key, find_member_by_email, usable_address
 from services.outbox import queue_email
 from services.passwords import check_password, hash_password, needs_rehash, password_problem
+from services.rules import valid_id
 from services.security_log import security_event
 from services.sessions import end_all_sessions, key_hash
 
@@ -148,26 +149,27 @@ def sign_in_expired(signed_in_at: datetime | None, seen_at: datetime | None, now
     )
 
 
+# Every signed-in request runs this: one plain read of both rows, no ORM query (services.reads).
+_SIGNED_IN = (
+    select(*reads.columns_of(Member, "m_"), *reads.columns_of(MemberSession, "s_"))
+    .join(MemberSession, MemberSession.member_id == Member.id)
+    .where(Member.id == bindparam("member_id"), MemberSession.key_hash == bindparam("key_hash"))
+)
+
+
 def load_signed_in(session_id: str, key: str | None) -> tuple[Member, MemberSession] | None:
-    """The member and session record a cookie names, if both still hold (one query per request).
+    """The member and session record a cookie names, if both still hold (one read per request).
 
     session_id is Flask-Login's "id:version"; key names the server-side session record.
     The version must match and the member be active, and the record must still exist.
     """
     member_id, _, version = session_id.partition(":")
-    if not member_id.isdigit() or not version.isdigit() or not key:
+    if not member_id.isdigit() or not version.isdigit() or not key or not valid_id(int(member_id)):
         return None
-    found = db.session.execute(
-        select(Member, MemberSession)
-        .join(MemberSession, MemberSession.member_id == Member.id)
-        .where(Member.id == int(member_id), MemberSession.key_hash == key_hash(key))
-    ).first()
-    if found is None:
+    found = reads.read(_SIGNED_IN, {"member_id": int(member_id), "key_hash": key_hash(key)}).first()
+    if found is None or found.m_session_version != int(version) or found.m_status != "active":
         return None
-    member, record = found
-    if member.session_version != int(version) or member.status != "active":
-        return None
-    return member, record
+    return reads.adopt(Member, found, "m_"), reads.adopt(MemberSession, found, "s_")
 
 
 def restore_dormant(member_id: int) -> Member:
