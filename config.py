@@ -105,6 +105,10 @@ class Config:
     # Announcing through the site clears the announcing worker's copy at once; other workers see
     # it within this many seconds, well inside the shortest notice period (days).
     POLICY_BANNER_CACHE_SECONDS = env_int("POLICY_BANNER_CACHE_SECONDS", 60)
+    # How long a process trusts its copy of data only a deploy step changes (`flask boards sync`).
+    REFERENCE_CACHE_SECONDS = env_int("REFERENCE_CACHE_SECONDS", 60)
+    # Rendered page pieces each process keeps (blueprints/fragments.py), a few KB each.
+    FRAGMENT_CACHE_ENTRIES = env_int("FRAGMENT_CACHE_ENTRIES", 2000)
     # With Redis, jobs go to RQ workers; without it they run in-process after the commit.
     REDIS_URL = env_str("REDIS_URL")
     SERVER_NAME = env_str("SERVER_NAME")

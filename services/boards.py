@@ -1,12 +1,14 @@
 """Boards as data, and the keyset pages of their posts and comments."""
 
 from dataclasses import dataclass
+from time import monotonic
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from extensions import db
 from models.board import Board, Comment, Post
+from services import reads
 
 # The boards the site ships with; `flask boards sync` makes the database match.
 DEFAULT_BOARDS = (
@@ -60,17 +62,49 @@ def sync_boards() -> list[str]:
                 setattr(board, key, value)
             changed.append(spec["slug"])
     db.session.commit()
+    current_app.extensions.pop(_SNAPSHOT, None)
     return changed
 
 
-def all_boards() -> list[Board]:
+@dataclass(frozen=True)
+class BoardInfo:
+    """A board as pages show it: a snapshot shared by every request of a process."""
+
+    id: int
+    slug: str
+    name_ko: str
+    name_en: str
+    description_ko: str
+    description_en: str
+    position: int
+
+    # The same wording rule as the model's.
+    name = Board.name
+    description = Board.description
+
+
+_SNAPSHOT = "usnaper_boards"
+_ALL_BOARDS = select(*reads.columns_of(Board, "")).order_by(Board.position, Board.id)
+
+
+def _snapshot() -> dict[str, BoardInfo]:
+    """Every board by slug, read again once the copy is REFERENCE_CACHE_SECONDS old."""
+    app = current_app._get_current_object()
+    taken = app.extensions.get(_SNAPSHOT)
+    if taken is None or monotonic() - taken[0] >= app.config["REFERENCE_CACHE_SECONDS"]:
+        boards = {row.slug: BoardInfo(**row._mapping) for row in reads.read(_ALL_BOARDS)}
+        taken = app.extensions[_SNAPSHOT] = (monotonic(), boards)
+    return taken[1]
+
+
+def all_boards() -> list[BoardInfo]:
     """Every board, in the order the site shows them."""
-    return list(db.session.scalars(select(Board).order_by(Board.position, Board.id)))
+    return list(_snapshot().values())
 
 
-def board_by_slug(slug: str) -> Board | None:
+def board_by_slug(slug: str) -> BoardInfo | None:
     """One board by its slug."""
-    return db.session.scalar(select(Board).where(Board.slug == slug))
+    return _snapshot().get(slug)
 
 
 @dataclass
@@ -82,19 +116,27 @@ class Page:
     newer: int | None
 
 
-def post_page(board: Board, before: int | None = None, after: int | None = None) -> Page:
+# A list shows titles: plain rows of the columns it shows, no texts, no ORM objects to build. The
+# statements are built once, so SQLAlchemy reuses their compiled form and result layout.
+_LISTED = select(*LISTED_COLUMNS).where(Post.board_id == bindparam("board"), Post.status.in_(LISTED_STATUSES))
+_NEWEST = _LISTED.order_by(Post.id.desc()).limit(bindparam("limit"))
+_OLDER = _LISTED.where(Post.id < bindparam("cursor")).order_by(Post.id.desc()).limit(bindparam("limit"))
+_NEWER = _LISTED.where(Post.id > bindparam("cursor")).order_by(Post.id).limit(bindparam("limit"))
+
+
+def post_page(board: BoardInfo, before: int | None = None, after: int | None = None) -> Page:
     """Posts of a board, newest first, size BOARD_PAGE_SIZE, starting before or after a post id."""
     size = current_app.config["BOARD_PAGE_SIZE"]
-    # A list shows titles: plain rows of the columns it shows, no texts, no ORM objects to build.
-    query = select(*LISTED_COLUMNS).where(Post.board_id == board.id, Post.status.in_(LISTED_STATUSES))
+    params = {"board": board.id, "limit": size + 1}
     if after is not None:
-        rows = list(db.session.execute(query.where(Post.id > after).order_by(Post.id).limit(size + 1)))
+        rows = list(reads.read(_NEWER, params | {"cursor": after}))
         more_newer = len(rows) > size
         rows = rows[:size][::-1]
         return Page(rows, rows[-1].id if rows else None, rows[0].id if rows and more_newer else None)
     if before is not None:
-        query = query.where(Post.id < before)
-    rows = list(db.session.execute(query.order_by(Post.id.desc()).limit(size + 1)))
+        rows = list(reads.read(_OLDER, params | {"cursor": before}))
+    else:
+        rows = list(reads.read(_NEWEST, params))
     more_older = len(rows) > size
     rows = rows[:size]
     newer = rows[0].id if rows and before is not None else None

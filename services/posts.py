@@ -8,10 +8,11 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
-from models.board import Board, Comment, Post
+from models.board import Comment, Post
 from models.member import Member
 from models.moderation import ModerationAction, Report, TemporaryMeasure
 from services import throttle
+from services.boards import BoardInfo
 from services.clock import now_utc
 from services.moderation_log import record_action
 from services.rules import RuleError, valid_id
@@ -65,7 +66,7 @@ def _add_screened(content: Post | Comment, author: Member, now: datetime) -> Non
         record_action("hold", content.kind, content.id, author.id, hits[0])
 
 
-def create_post(author: Member, board: Board, title: str | None, body: str | None) -> Post:
+def create_post(author: Member, board: BoardInfo, title: str | None, body: str | None) -> Post:
     """A new post, published or held for review by the spam rules; commits."""
     now = now_utc()
     _check_can_write(author, "post", now)

@@ -6,7 +6,6 @@ from flask import (
     current_app,
     flash,
     g,
-    has_request_context,
     redirect,
     render_template,
     request,
@@ -269,10 +268,3 @@ def reset(token: str):
         flash(_l("Your password is changed. Please sign in with the new one."), "success")
         return redirect(url_for("auth.signin"))
     return render_template("auth/reset_password.html", form=form), 400 if form.errors else 200
-
-
-@bp.app_context_processor
-def signout_form() -> dict:
-    """The header's sign-out button needs a form (and its CSRF token) on every page."""
-    signed_in = has_request_context() and getattr(current_user, "is_authenticated", False)
-    return {"signout_form": SignoutForm() if signed_in else None}

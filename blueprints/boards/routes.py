@@ -13,6 +13,7 @@ from blueprints.boards.forms import (
     PostForm,
     ReportForm,
 )
+from blueprints.fragments import cached
 from blueprints.messages import refusal_message, show_refusal
 from blueprints.security.limits import limited
 from services.boards import all_boards, board_by_slug, comment_page, post_page
@@ -74,7 +75,10 @@ def board(slug: str):
     """One board's posts, newest first, a keyset page at a time."""
     board = _board_or_404(slug)
     page = post_page(board, before=_cursor("before"), after=_cursor("after"))
-    return render_template("boards/board.html", board=board, page=page)
+    listing = cached(
+        "boards/_listing.html", slug=board.slug, rows=tuple(page.rows), older=page.older, newer=page.newer
+    )
+    return render_template("boards/board.html", board=board, listing=listing)
 
 
 @bp.route("/<slug>/new", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy.exc import SQLAlchemyError
 
+from blueprints.fragments import cached
 from services.authors import author_tag
 from services.policy_facts import officer_contact
 from services.policy_notices import banner_changes
@@ -85,6 +86,9 @@ def author_tag_global(author_id: int | None) -> str | None:
     """The pseudonymous tag an author shows on the boards (None: a withdrawn member)."""
     return author_tag(author_id)
 
+
+# Pieces of pages rendered once per process and language (`{{ cached("_partials/footer_body.html", ...) }}`).
+bp.add_app_template_global(cached, "cached")
 
 # Codes of the fixed bilingual lists, worded in the page's language (`codes|map('region_label')`).
 bp.add_app_template_filter(region_label, "region_label")
