@@ -19,6 +19,7 @@ from models.photographer import (
 )
 from models.policy import PolicyVersion
 from models.privacy_office import AuditReview, RoleChange, StaffAccess
+from models.profile_versions import SHOWN_WITH_PROFILE
 from models.retention import RetentionRecord
 from models.shoot import Ask, Booking, ContactProvision, Review, ShootRequest
 from models.sign_in import MemberSession, RecoveryCode, SignInEvent
@@ -56,6 +57,7 @@ __all__ = [
     "RetentionRecord",
     "Review",
     "RoleChange",
+    "SHOWN_WITH_PROFILE",
     "ShootRequest",
     "SignInEvent",
     "StaffAccess",

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, FetchedValue, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -31,6 +31,10 @@ class PhotographerProfile(db.Model):
     review_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Moved on by the database on every change the public page shows (models/profile_versions.py).
+    content_version: Mapped[int] = mapped_column(
+        Integer, default=1, server_default="1", server_onupdate=FetchedValue()
+    )
 
     regions: Mapped[list["ProfileRegion"]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="ProfileRegion.region"
