@@ -7,9 +7,12 @@ Every order carries the id as a tiebreak, and a page starts after the last
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from operator import attrgetter
+from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import lazyload
 
 from extensions import db
@@ -21,6 +24,7 @@ from models.photographer import (
     ProfileRegion,
     ProfileSpecialty,
 )
+from services import reads
 from services.rules import valid_id
 
 ORDERS = ("rating", "price", "newest")
@@ -38,26 +42,54 @@ class Filters:
     order: str = "rating"
 
 
-@dataclass
-class DirectoryPage:
-    """One page of profiles, the first photo of each, and the cursor to the next page."""
+class Cover(NamedTuple):
+    """A card's photo: the profile's first portfolio photo."""
 
-    profiles: list[PhotographerProfile]
-    covers: dict[int, PortfolioPhoto]
+    stored_name: str
+    width: int
+    height: int
+
+
+class Card(NamedTuple):
+    """One photographer as the directory lists them: all a card shows, read in the listing's own row."""
+
+    id: int
+    display_name: str
+    starting_price: int
+    rating: float
+    review_count: int
+    region_codes: tuple[str, ...]
+    specialty_codes: tuple[str, ...]
+    cover: Cover | None
+
+
+@dataclass(frozen=True)
+class DirectoryPage:
+    """One page of cards and the cursor to the next page (None on the last)."""
+
+    cards: tuple[Card, ...]
     next_cursor: str | None
 
 
-def _sort_value(profile: PhotographerProfile, order: str):
-    return {"rating": profile.rating, "price": profile.starting_price, "newest": profile.id}[order]
+_SORT_VALUE = {
+    "rating": attrgetter("rating"),
+    "price": attrgetter("starting_price"),
+    "newest": attrgetter("id"),
+}
 
 
-def _after(order: str, cursor: str | None):
-    """The keyset condition for the page after cursor ('value_id'); None for a bad or missing cursor."""
+def _cursor_values(cursor: str | None) -> tuple[float, int] | None:
+    """(sort value, last id) of a 'value_id' cursor; None for a bad or missing one."""
     match = _CURSOR.match(cursor or "")
     if not match or not valid_id(int(match.group(2))):
         return None
-    value, last_id = float(match.group(1)), int(match.group(2))
+    return float(match.group(1)), int(match.group(2))
+
+
+def _after(order: str):
+    """The keyset condition for the page after (:cursor_value, :cursor_id)."""
     P = PhotographerProfile
+    value, last_id = bindparam("cursor_value"), bindparam("cursor_id")
     if order == "price":
         return or_(P.starting_price > value, and_(P.starting_price == value, P.id > last_id))
     if order == "rating":
@@ -95,41 +127,92 @@ def _listed(rows) -> list[PhotographerProfile]:
 
 
 def search(filters: Filters, cursor: str | None = None) -> DirectoryPage:
-    """Active photographers matching the filters, in the chosen order, one page after cursor."""
-    P = PhotographerProfile
-    size = current_app.config["DIRECTORY_PAGE_SIZE"]
+    """Active photographers matching the filters, in the chosen order, one page after cursor; one read."""
     order = filters.order if filters.order in ORDERS else "rating"
-    query = select(P).join(Member, Member.id == P.member_id).where(Member.status == "active")
-    if filters.region:
-        query = query.where(
-            exists().where(ProfileRegion.profile_id == P.id, ProfileRegion.region == filters.region)
+    after = _cursor_values(cursor)
+    asked = (bool(filters.region), bool(filters.specialty), bool(filters.day), filters.max_price is not None)
+    size = current_app.config["DIRECTORY_PAGE_SIZE"]
+    params = {
+        "region": filters.region,
+        "specialty": filters.specialty,
+        "day": filters.day,
+        "max_price": filters.max_price,
+        "limit": size + 1,
+    }
+    if after is not None:
+        params["cursor_value"], params["cursor_id"] = after
+    cards = [_card(row) for row in reads.read(_listing(*asked, order, after is not None), params)]
+    more, cards = len(cards) > size, cards[:size]
+    last = cards[-1] if cards else None
+    # repr() of a float reads back exactly, so equal ratings compare equal across pages.
+    next_cursor = f"{_SORT_VALUE[order](last)!r}_{last.id}" if more and last else None
+    return DirectoryPage(tuple(cards), next_cursor)
+
+
+@lru_cache(maxsize=128)
+def _listing(region: bool, specialty: bool, day: bool, price: bool, order: str, keyset: bool) -> Select:
+    """The listing statement for one combination of filters, built once so its compiled form is reused."""
+    P = PhotographerProfile
+    first_photo = (
+        select(func.min(PortfolioPhoto.id)).where(PortfolioPhoto.profile_id == P.id).scalar_subquery()
+    )
+    cover = PortfolioPhoto.__table__.alias("cover")
+    query = (
+        select(
+            P.id,
+            P.display_name,
+            P.starting_price,
+            P.rating,
+            P.review_count,
+            _codes_of(ProfileRegion.region, ProfileRegion.profile_id),
+            _codes_of(ProfileSpecialty.specialty, ProfileSpecialty.profile_id),
+            cover.c.stored_name,
+            cover.c.width,
+            cover.c.height,
         )
-    if filters.specialty:
+        .join(Member, Member.id == P.member_id)
+        .outerjoin(cover, cover.c.id == first_photo)
+        .where(Member.status == "active")
+    )
+    if region:
+        query = query.where(
+            exists().where(ProfileRegion.profile_id == P.id, ProfileRegion.region == bindparam("region"))
+        )
+    if specialty:
         query = query.where(
             exists().where(
-                ProfileSpecialty.profile_id == P.id, ProfileSpecialty.specialty == filters.specialty
+                ProfileSpecialty.profile_id == P.id, ProfileSpecialty.specialty == bindparam("specialty")
             )
         )
-    if filters.day:
-        query = query.where(~exists().where(BlockedDate.profile_id == P.id, BlockedDate.day == filters.day))
-    if filters.max_price is not None:
-        query = query.where(P.starting_price <= filters.max_price)
-    keyset = _after(order, cursor)
-    if keyset is not None:
-        query = query.where(keyset)
-    query = query.order_by(
-        *{
-            "rating": (P.rating.desc(), P.id.desc()),
-            "price": (P.starting_price, P.id),
-            "newest": (P.id.desc(),),
-        }[order]
+    if day:
+        query = query.where(
+            ~exists().where(BlockedDate.profile_id == P.id, BlockedDate.day == bindparam("day"))
+        )
+    if price:
+        query = query.where(P.starting_price <= bindparam("max_price"))
+    if keyset:
+        query = query.where(_after(order))
+    ordering = {
+        "rating": (P.rating.desc(), P.id.desc()),
+        "price": (P.starting_price, P.id),
+        "newest": (P.id.desc(),),
+    }[order]
+    return query.order_by(*ordering).limit(bindparam("limit"))
+
+
+def _card(row) -> Card:
+    """A card from a listing row; codes sorted, as the profile's relationships keep them."""
+    ident, name, price, rating, reviews, regions, specialties, photo, width, height = row
+    return Card(
+        ident,
+        name,
+        price,
+        rating,
+        reviews,
+        tuple(sorted(filter(None, (regions or "").split(",")))),
+        tuple(sorted(filter(None, (specialties or "").split(",")))),
+        Cover(photo, width, height) if photo else None,
     )
-    rows = _listed(db.session.execute(with_codes(query.limit(size + 1))))
-    more, rows = len(rows) > size, rows[:size]
-    last = rows[-1] if rows else None
-    # repr() of a float reads back exactly, so equal ratings compare equal across pages.
-    next_cursor = f"{_sort_value(last, order)!r}_{last.id}" if more and last else None
-    return DirectoryPage(rows, covers(rows), next_cursor)
 
 
 def covers(profiles: list[PhotographerProfile]) -> dict[int, PortfolioPhoto]:
@@ -158,3 +241,18 @@ def public_profile(profile_id: int) -> PhotographerProfile | None:
     )
     shown = _listed(db.session.execute(with_codes(query)))
     return shown[0] if shown else None
+
+
+# What a profile page needs on every request: the number its cached copy is kept by, and its title.
+_SHOWN_VERSION = (
+    select(PhotographerProfile.content_version, PhotographerProfile.display_name)
+    .join(Member, Member.id == PhotographerProfile.member_id)
+    .where(PhotographerProfile.id == bindparam("profile_id"), Member.status == "active")
+)
+
+
+def public_profile_version(profile_id: int):
+    """(content_version, display_name) of a profile the public may see, or None; one plain read."""
+    if not valid_id(profile_id):
+        return None
+    return reads.read(_SHOWN_VERSION, {"profile_id": profile_id}).first()

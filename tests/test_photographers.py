@@ -217,12 +217,15 @@ def test_listing_and_profile_read_the_codes_in_the_profiles_own_query(app, clien
     client.get("/ko/")  # the worker's copy of the policy banner is read once, then kept
     with app.app_context():
         profile_id = db.session.scalar(select(PhotographerProfile.id))
-    # The search, the covers, the access-log row.
-    assert queries_for(app, client, "/ko/photographers/") == 3
+    # The listing with its codes and cover photos, the access-log row.
+    assert queries_for(app, client, "/ko/photographers/") == 2
+    # A first view: the profile's content version, then the profile with its codes, the portfolio,
+    # the blocked days and the reviews; the access-log row.
+    assert queries_for(app, client, f"/ko/photographers/{profile_id}") == 6
     page = client.get(f"/ko/photographers/{profile_id}").get_data(as_text=True)
     assert "제주 · 서울" in page and "스냅 · 웨딩" in page  # in code order, as the relationships keep them
-    # The profile with its codes, the portfolio, the blocked days, the reviews, the access-log row.
-    assert queries_for(app, client, f"/ko/photographers/{profile_id}") == 5
+    # Until something it shows changes, the process's copy: the version and the access-log row.
+    assert queries_for(app, client, f"/ko/photographers/{profile_id}") == 2
 
 
 def test_the_directory_filters_are_worded_in_each_language_and_keep_the_choice(app, client):

@@ -6,11 +6,13 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from blueprints.fragments import cached, cached_by
 from blueprints.messages import flash_form_errors, refusal_message, show_refusal
 from blueprints.photographers import bp, media_bp
 from blueprints.photographers.forms import ButtonForm, DayForm, DirectoryForm, PhotoForm, ProfileForm
 from services.booking_states import reviews_of
-from services.directory import Filters, public_profile, search
+from services.clock import seoul_today
+from services.directory import Filters, public_profile, public_profile_version, search
 from services.photographers import (
     ProfileChange,
     ProfileError,
@@ -42,23 +44,41 @@ def directory():
         order=form.usable("order") or "rating",
     )
     page = search(filters, request.args.get("after"))
-    args = {key: value for key, value in request.args.items() if key != "after"}
-    return render_template("photographers/directory.html", form=form, page=page, args=args)
+    args = tuple((key, value) for key, value in request.args.items() if key != "after")
+    results = cached("photographers/_results.html", cards=page.cards, next_cursor=page.next_cursor, args=args)
+    # The form shows the query string's values and their errors, nothing else of the request.
+    shown = cached_by(
+        "photographers/_filters.html", tuple(request.args.items(multi=True)), lambda: {"form": form}
+    )
+    return render_template("photographers/directory.html", filters=shown, results=results)
 
 
 @bp.get("/<int:profile_id>")
 def profile(profile_id: int):
     """A photographer's public profile: portfolio, regions, kinds of shoot, price, blocked days."""
-    shown = public_profile(profile_id)
+    shown = public_profile_version(profile_id)
     if shown is None:
         abort(404)
-    return render_template(
-        "photographers/profile.html",
-        profile=shown,
-        photos=portfolio(shown),
-        blocked=blocked_days(shown),
-        reviews=reviews_of(shown),
+    today = seoul_today()
+    # Kept per process by the version the database moves on with every change it shows, and the day.
+    article = cached_by(
+        "photographers/_profile.html",
+        (profile_id, shown.content_version, today),
+        lambda: _profile_contents(profile_id, today),
     )
+    return render_template("photographers/profile.html", title=shown.display_name, article=article)
+
+
+def _profile_contents(profile_id: int, today) -> dict:
+    shown = public_profile(profile_id)
+    if shown is None:  # gone between the two reads
+        abort(404)
+    return {
+        "profile": shown,
+        "photos": portfolio(shown),
+        "blocked": blocked_days(shown, today),
+        "reviews": reviews_of(shown),
+    }
 
 
 def _editor(form: ProfileForm, status: int = 200):
