@@ -107,6 +107,10 @@ class Config:
     POLICY_BANNER_CACHE_SECONDS = env_int("POLICY_BANNER_CACHE_SECONDS", 60)
     # How long a process trusts its copy of data only a deploy step changes (`flask boards sync`).
     REFERENCE_CACHE_SECONDS = env_int("REFERENCE_CACHE_SECONDS", 60)
+    # Visits are written in batches (services/access_log.py): this many rows, or the oldest this old,
+    # whichever comes first; 1 commits each visit before its response leaves. SQLite writes through.
+    ACCESS_LOG_BATCH = env_int("ACCESS_LOG_BATCH", 50)
+    ACCESS_LOG_FLUSH_MS = env_int("ACCESS_LOG_FLUSH_MS", 1000)
     # Rendered page pieces each process keeps (blueprints/fragments.py), a few KB each.
     FRAGMENT_CACHE_ENTRIES = env_int("FRAGMENT_CACHE_ENTRIES", 2000)
     # With Redis, jobs go to RQ workers; without it they run in-process after the commit.
@@ -340,6 +344,8 @@ class TestingConfig(DevelopmentConfig):
     # Off so the suite's many POSTs from one address pass; tests/test_rate_limits.py turns it on.
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    # Each visit written before its response, so tests count them at once; test_access_log batches.
+    ACCESS_LOG_BATCH = 1
     # Never the development photos under instance/: tests that look at files set their own.
     PHOTO_DIR = str(Path(tempfile.gettempdir()) / "usnaper-test-photos")
     SERVER_NAME = "localhost"
