@@ -119,9 +119,9 @@ class Page:
 # A list shows titles: plain rows of the columns it shows, no texts, no ORM objects to build. The
 # statements are built once, so SQLAlchemy reuses their compiled form and result layout.
 _LISTED = select(*LISTED_COLUMNS).where(Post.board_id == bindparam("board"), Post.status.in_(LISTED_STATUSES))
-_NEWEST = _LISTED.order_by(Post.id.desc()).limit(bindparam("limit"))
-_OLDER = _LISTED.where(Post.id < bindparam("cursor")).order_by(Post.id.desc()).limit(bindparam("limit"))
-_NEWER = _LISTED.where(Post.id > bindparam("cursor")).order_by(Post.id).limit(bindparam("limit"))
+_NEWEST = _LISTED.order_by(Post.id.desc()).limit(reads.literal_limit())
+_OLDER = _LISTED.where(Post.id < bindparam("cursor")).order_by(Post.id.desc()).limit(reads.literal_limit())
+_NEWER = _LISTED.where(Post.id > bindparam("cursor")).order_by(Post.id).limit(reads.literal_limit())
 
 
 def post_page(board: BoardInfo, before: int | None = None, after: int | None = None) -> Page:

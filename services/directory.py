@@ -12,7 +12,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy import Select, String, and_, bindparam, exists, func, literal_column, or_, select
 from sqlalchemy.orm import lazyload
 
 from extensions import db
@@ -153,10 +153,6 @@ def search(filters: Filters, cursor: str | None = None) -> DirectoryPage:
 def _listing(region: bool, specialty: bool, day: bool, price: bool, order: str, keyset: bool) -> Select:
     """The listing statement for one combination of filters, built once so its compiled form is reused."""
     P = PhotographerProfile
-    first_photo = (
-        select(func.min(PortfolioPhoto.id)).where(PortfolioPhoto.profile_id == P.id).scalar_subquery()
-    )
-    cover = PortfolioPhoto.__table__.alias("cover")
     query = (
         select(
             P.id,
@@ -166,22 +162,21 @@ def _listing(region: bool, specialty: bool, day: bool, price: bool, order: str, 
             P.review_count,
             _codes_of(ProfileRegion.region, ProfileRegion.profile_id),
             _codes_of(ProfileSpecialty.specialty, ProfileSpecialty.profile_id),
-            cover.c.stored_name,
-            cover.c.width,
-            cover.c.height,
+            _first_photo(PortfolioPhoto.stored_name),
+            _first_photo(PortfolioPhoto.width),
+            _first_photo(PortfolioPhoto.height),
         )
         .join(Member, Member.id == P.member_id)
-        .outerjoin(cover, cover.c.id == first_photo)
         .where(Member.status == "active")
     )
     if region:
         query = query.where(
-            exists().where(ProfileRegion.profile_id == P.id, ProfileRegion.region == bindparam("region"))
+            exists().where(ProfileRegion.profile_id == P.id, ProfileRegion.region == _facet("region"))
         )
     if specialty:
         query = query.where(
             exists().where(
-                ProfileSpecialty.profile_id == P.id, ProfileSpecialty.specialty == bindparam("specialty")
+                ProfileSpecialty.profile_id == P.id, ProfileSpecialty.specialty == _facet("specialty")
             )
         )
     if day:
@@ -197,7 +192,34 @@ def _listing(region: bool, specialty: bool, day: bool, price: bool, order: str, 
         "price": (P.starting_price, P.id),
         "newest": (P.id.desc(),),
     }[order]
-    return query.order_by(*ordering).limit(bindparam("limit"))
+    return query.order_by(*ordering).limit(reads.literal_limit())
+
+
+def _facet(name: str):
+    """A region or kind-of-shoot code written into the statement's text, not sent as a parameter.
+
+    A prepared statement may be planned once for every value, and the codes differ a hundredfold
+    in how many photographers they hold: one plan walked the rating index through thousands of
+    profiles for a rare region and kind (66 ms for Jeonnam pets up to 50,000 won), while planning
+    every run anew cost 2.5 ms for the common ones (EXPLAIN ANALYZE, 100k photographers). With the
+    codes in the text, each of the 17 x 8 pairs gets a plan made for it; the forms accept only
+    listed codes, and SQLAlchemy quotes the literal.
+    """
+    return bindparam(name, type_=String(16), literal_execute=True)
+
+
+def _first_photo(column):
+    """A column of a listed profile's first photo, as a select-list subquery: run for the rows shown only.
+
+    As a join it made PostgreSQL find the first photo of every matching profile before the sort.
+    """
+    return (
+        select(column)
+        .where(PortfolioPhoto.profile_id == PhotographerProfile.id)
+        .order_by(PortfolioPhoto.id)
+        .limit(literal_column("1"))
+        .scalar_subquery()
+    )
 
 
 def _card(row) -> Card:

@@ -1,0 +1,75 @@
+"""Reads on the held connection: autocommit, one plan per statement text, retried once, adopted objects."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import event, select, text
+
+from extensions import db
+from models import Member, MemberSession
+from services import directory, reads
+from services.auth import _SIGNED_IN
+from tests.conftest import BACKENDS
+
+ON_POSTGRESQL_ONLY = pytest.mark.parametrize("backend", [BACKENDS[1]])
+
+
+@ON_POSTGRESQL_ONLY
+def test_the_held_connection_is_autocommit_and_plans_each_statement_once(app):
+    with app.app_context():
+        held = reads.held_connection()
+        assert held.connection.dbapi_connection.autocommit is True
+        assert held.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_generic_plan"
+        assert reads.held_connection() is held  # kept for the next request
+
+
+@ON_POSTGRESQL_ONLY
+def test_a_read_on_a_dropped_connection_is_sent_again_on_a_new_one(app):
+    with app.app_context():
+        held = reads.held_connection()
+        held.connection.dbapi_connection.close()  # as if the server had gone away since the last read
+        assert reads.read(select(text("1"))).scalar() == 1
+        assert reads.held_connection() is not held
+
+
+def statements_of(app, call) -> list[str]:
+    with app.app_context():
+        engine = db.engine
+    seen = []
+
+    def record(conn, cursor, statement, *args) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with app.test_request_context("/ko/"):
+            call()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_the_directory_writes_its_codes_and_page_size_into_the_statement(app):
+    asked = directory.Filters(region="jeonnam", specialty="pet", day=date(2027, 3, 2), max_price=50_000)
+    [sql] = [sql for sql in statements_of(app, lambda: directory.search(asked)) if sql.startswith("SELECT")]
+    size = app.config["DIRECTORY_PAGE_SIZE"] + 1
+    # The values that change the best plan are in the text; the rest stay parameters.
+    assert "'jeonnam'" in sql and "'pet'" in sql and f"LIMIT {size}" in sql
+    assert "50000" not in sql and "2027-03-02" not in sql
+
+
+def test_adopted_rows_are_the_sessions_own_objects(app, make_member):
+    member_id = make_member()
+    with app.app_context():
+        key_hash = "k" * 64
+        db.session.add(MemberSession(member_id=member_id, key_hash=key_hash, device="test"))
+        db.session.commit()
+        db.session.remove()
+        row = reads.read(_SIGNED_IN, {"member_id": member_id, "key_hash": key_hash}).first()
+        member = reads.adopt(Member, row, "m_")
+        assert db.session.get(Member, member_id) is member  # the identity map holds it: no second copy
+        assert reads.adopt(Member, row, "m_") is member
+        member.name = "고친 이름"
+        db.session.commit()
+        db.session.remove()
+        assert db.session.get(Member, member_id).name == "고친 이름"  # its changes were flushed
