@@ -1,11 +1,13 @@
 """Extension objects, created unbound and bound to the app in create_app()."""
 
+from flask import g, has_app_context
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
@@ -19,7 +21,27 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+# Rows a request read without the ORM (services.reads.adopt) before it had a session.
+ADOPTED = "usnaper_adopted"
+
+
+class SiteSession(FlaskSession):
+    """The ORM session of an app context; when it starts, it holds the rows the context already read.
+
+    A page that never uses the ORM then never makes a session (nor its rollback), while one that
+    does finds the signed-in member in the identity map, with any change to it flushed as usual.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if has_app_context():
+            for instance in g.pop(ADOPTED, ()):
+                self.add(instance)
+
+
+db = SQLAlchemy(
+    metadata=MetaData(naming_convention=NAMING_CONVENTION), session_options={"class_": SiteSession}
+)
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()

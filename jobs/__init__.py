@@ -46,6 +46,8 @@ def init_app(app: Flask) -> None:
     def _dispatch(_exc: BaseException | None) -> None:
         from extensions import db
 
+        if not db.session.registry.has():
+            return  # the context never used the ORM: nothing to abandon, no mail committed
         # Whatever the request left uncommitted is abandoned, never committed by delivery.
         db.session.rollback()
         dispatch_committed_mail()

@@ -244,7 +244,7 @@ NOT_PERSONAL = {
         "decided_at",
     },
     "moderation_actions": {"id", "moderator_id", "target_kind", "target_id", "subject_id"},
-    "photographer_profiles": {"id", "member_id"},
+    "photographer_profiles": {"id", "member_id", "content_version"},  # a page-cache counter
     "profile_regions": {"profile_id"},
     "profile_specialties": {"profile_id"},
     "blocked_dates": {"profile_id"},

@@ -14,12 +14,13 @@ import logging
 import os
 import threading
 
+from flask import g
 from sqlalchemy import BindParameter, Executable, Integer, bindparam, inspect
 from sqlalchemy.engine import Connection, Result
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import make_transient_to_detached
 
-from extensions import db
+from extensions import ADOPTED, db
 
 log = logging.getLogger(__name__)
 
@@ -101,16 +102,23 @@ def adopt(model: type, row, prefix: str):
     """An ORM object for a row read with columns_of(), in the request's session as though it had loaded it.
 
     Later changes to it are flushed as usual; its attributes expire at the session's next commit or
-    rollback and are then loaded again, exactly as for an object the session queried itself.
+    rollback and are then loaded again, exactly as for an object the session queried itself. While
+    the request has no session yet, the object waits in g and the session takes it when it starts
+    (extensions.SiteSession): a page that reads only through here never makes one.
     """
     mapper = inspect(model)
     fields = row._mapping
     values = {prop.key: fields[prefix + prop.key] for prop in mapper.column_attrs}
-    key = [values[mapper.get_property_by_column(column).key] for column in mapper.primary_key]
-    present = db.session.identity_map.get(mapper.identity_key_from_primary_key(key))
-    if present is not None:
-        return present  # the session already holds it, perhaps changed: never overwrite that
+    started = db.session.registry.has()
+    if started:
+        key = [values[mapper.get_property_by_column(column).key] for column in mapper.primary_key]
+        present = db.session.identity_map.get(mapper.identity_key_from_primary_key(key))
+        if present is not None:
+            return present  # the session already holds it, perhaps changed: never overwrite that
     instance = model(**values)
     make_transient_to_detached(instance)
-    db.session.add(instance)
+    if started:
+        db.session.add(instance)
+    else:
+        g.setdefault(ADOPTED, []).append(instance)
     return instance
