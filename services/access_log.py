@@ -89,6 +89,7 @@ class _Pending:
         self.oldest: float | None = None
         self.pid: int | None = None
         self.app: Flask | None = None  # the app of the latest visit: the timer writes with it
+        self.timer: threading.Thread | None = None
 
     def keep(self, row: dict, app: Flask) -> bool:
         """Hold row; whether a batch is due (full, or its oldest row old enough)."""
@@ -123,12 +124,13 @@ class _Pending:
 
     def _start(self) -> None:
         self.pid, self.rows, self.oldest = os.getpid(), [], None
-        threading.Thread(target=self._write_when_idle, name="access-log", daemon=True).start()
+        self.timer = threading.Thread(target=self._write_when_idle, name="access-log", daemon=True)
+        self.timer.start()
         atexit.register(self.write_at_exit)
 
     def _write_when_idle(self) -> None:
-        pid = os.getpid()
-        while os.getpid() == pid:
+        pid, me = os.getpid(), threading.current_thread()
+        while os.getpid() == pid and self.timer is me:  # a newer start of this buffer retires it
             app = self.app
             flush_ms = app.config["ACCESS_LOG_FLUSH_MS"] if app else 1000
             sleep(max(flush_ms, 20) / 2000)

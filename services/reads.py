@@ -10,6 +10,7 @@ SQLite (development and tests) reads through the request's session instead: its 
 the session's own connection back, and an autocommit switch would change it under the request.
 """
 
+import contextlib
 import logging
 import os
 import threading
@@ -68,26 +69,44 @@ def literal_limit(name: str = "limit") -> BindParameter:
     return bindparam(name, type_=Integer, literal_execute=True)
 
 
+class _Slot:
+    """One thread's held connection, given back to the pool the moment the thread ends.
+
+    A thread's locals are released when it ends, but a connection sits in reference cycles that
+    only the garbage collector frees, so a server that starts a thread per request (werkzeug's)
+    ran the pool dry between collections. A slot is in no cycle: it goes at once, and closes
+    (returns) its connection as it goes.
+    """
+
+    __slots__ = ("connection", "engine", "pid")
+
+    def __init__(self, connection: Connection, engine) -> None:
+        self.connection, self.engine, self.pid = connection, engine, os.getpid()
+
+    def __del__(self) -> None:
+        if self.pid != os.getpid():
+            return  # a forked child leaves its parent's socket alone
+        with contextlib.suppress(Exception):  # at a thread's end there is no one to tell
+            self.connection.close()
+
+
 def held_connection() -> Connection:
     """This thread's autocommit connection to the main database, opened again after a fork or a loss."""
     engine = db.engine
-    held = getattr(_held, "connection", None)
-    if held is None or _held.pid != os.getpid() or _held.engine is not engine or held.invalidated:
-        if held is not None and _held.pid == os.getpid():
-            held.close()  # another app's engine (tests); after a fork the parent's socket is left alone
-        held = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        held.exec_driver_sql(GENERIC_PLANS)
-        _held.connection, _held.pid, _held.engine = held, os.getpid(), engine
-    return held
+    slot = getattr(_held, "slot", None)
+    if slot is None or slot.pid != os.getpid() or slot.engine is not engine or slot.connection.invalidated:
+        connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        connection.exec_driver_sql(GENERIC_PLANS)
+        _held.slot = _Slot(connection, engine)  # the old slot, if any, gives its connection back
+    return _held.slot.connection
 
 
 def drop_held() -> None:
     """Forget this thread's held connection (invalidating it if it still can be)."""
-    held = getattr(_held, "connection", None)
-    _held.connection = None
-    if held is not None:
+    slot = _held.__dict__.pop("slot", None)
+    if slot is not None:
         try:
-            held.invalidate()
+            slot.connection.invalidate()
         except Exception:  # noqa: BLE001 - already broken; the pool discards it either way
             log.debug("reads: held connection already gone", exc_info=True)
 

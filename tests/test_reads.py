@@ -1,12 +1,14 @@
 """Reads on the held connection: autocommit, one plan per statement text, retried once, adopted objects."""
 
+import gc
+import threading
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import event, func, select, text
 
 from extensions import db
-from models import Member, MemberSession
+from models import AccessLog, Member, MemberSession
 from services import directory, reads
 from services.auth import _SIGNED_IN
 from tests.conftest import BACKENDS
@@ -73,3 +75,41 @@ def test_adopted_rows_are_the_sessions_own_objects(app, make_member):
         db.session.commit()
         db.session.remove()
         assert db.session.get(Member, member_id).name == "고친 이름"  # its changes were flushed
+
+
+@ON_POSTGRESQL_ONLY
+@pytest.mark.parametrize(
+    "app_overrides",
+    [
+        {
+            "SQLALCHEMY_ENGINE_OPTIONS": {
+                "pool_pre_ping": True,
+                "pool_size": 2,
+                "max_overflow": 0,
+                "pool_timeout": 2,
+            }
+        }
+    ],
+)
+def test_a_thread_per_request_never_runs_the_pool_dry(app, client):
+    """werkzeug's threaded server (the drills', `flask run`) starts a thread for each request."""
+    answers = []
+
+    def one_request() -> None:
+        answers.append(client.get("/ko/boards/").status_code)
+
+    collecting = gc.isenabled()
+    gc.disable()  # each connection must go back with its thread, not when the collector happens to run
+    try:
+        for _ in range(20):
+            thread = threading.Thread(target=one_request)
+            thread.start()
+            thread.join()
+    finally:
+        if collecting:
+            gc.enable()
+    assert answers == [200] * 20
+    with app.app_context():
+        assert db.engine.pool.checkedout() == 0
+        # Every visit was written: none waited in vain for a connection a finished thread still held.
+        assert db.session.scalar(select(func.count()).select_from(AccessLog)) == 20
