@@ -12,9 +12,13 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import Integer, Select, String, bindparam, column, delete, insert, select, update, values
+from sqlalchemy import Integer, LargeBinary, Select, String, any_, bindparam, delete, func, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from extensions import db
 from models.dormant import DormantRecord
@@ -108,36 +112,56 @@ def separate(member: Member, now: datetime) -> None:
 
 
 def _due(now: datetime) -> Select:
-    """The members to make dormant now: inactive for the period, and warned long enough ago."""
+    """Members past :last_id to make dormant now: inactive for the period, and warned long enough ago."""
     noticed_by = now - timedelta(days=current_app.config["DORMANCY_NOTICE_DAYS"])
-    return select(Member.id, *(getattr(Member, name) for name in SEALED_FIELDS)).where(
-        Member.status == "active",
-        Member.last_active_at <= _cutoff(now),
-        # Only after the promised notice period: a member never warned is warned first.
-        Member.dormancy_notice_at <= noticed_by,
+    members = Member.__table__
+    return (
+        select(members.c.id, *(members.c[name] for name in SEALED_FIELDS))
+        .where(
+            members.c.status == "active",
+            members.c.last_active_at <= _cutoff(now),
+            # Only after the promised notice period: a member never warned is warned first.
+            members.c.dormancy_notice_at <= noticed_by,
+            # A keyset past the last batch: the rows just stubbed are not walked over again.
+            members.c.id > bindparam("last_id"),
+        )
+        .order_by(members.c.id)
     )
 
 
-def _separate_batch(rows: list, now: datetime) -> None:
-    """Seal a batch into the dormant store, then stub its live rows: two commits, each all or nothing.
+def _ids():
+    return bindparam("ids", type_=ARRAY(Integer))
 
-    The sealed copies are committed first, so live data is only erased once its
-    copy is safe; a run killed in between re-seals the same rows next time (the
-    live rows still hold the data, so an older record is replaced, never trusted).
-    """
-    ids = [row.id for row in rows]
-    # A row whose data is already gone (email empty) keeps the record it has.
-    holding = [row for row in rows if row.email]
-    if holding:
-        db.session.execute(
-            delete(DormantRecord).where(DormantRecord.member_id.in_([row.id for row in holding]))
+
+@lru_cache(maxsize=2)
+def _store_statement(on_postgresql: bool):
+    """A batch's write into the dormant store: an upsert, so a record an earlier run left is replaced."""
+    records = DormantRecord.__table__
+    if on_postgresql:
+        # One statement whatever the batch size: the ids and sealed copies travel as two arrays.
+        batch = (
+            func.unnest(_ids(), bindparam("sealed", type_=ARRAY(LargeBinary)))
+            .table_valued("member_id", "sealed")
+            .render_derived(name="batch")
         )
-        db.session.execute(
-            insert(DormantRecord),
-            [{"member_id": row.id, "sealed": _seal(row), "moved_at": now} for row in holding],
+        moved_at = bindparam("now", type_=records.c.moved_at.type)
+        upsert = pg_insert(records).from_select(
+            ["member_id", "sealed", "moved_at"], select(batch.c.member_id, batch.c.sealed, moved_at)
         )
-        db.session.commit()
-    members = Member.__table__
+    else:  # SQLite: the same upsert as an executemany, one parameter set a member
+        upsert = sqlite_insert(records).values(
+            member_id=bindparam("id"), sealed=bindparam("sealed"), moved_at=bindparam("now")
+        )
+    return upsert.on_conflict_do_update(
+        index_elements=[records.c.member_id],
+        set_={"sealed": upsert.excluded.sealed, "moved_at": upsert.excluded.moved_at},
+    )
+
+
+@lru_cache(maxsize=2)
+def _stub_statements(on_postgresql: bool) -> tuple:
+    """A batch's writes to the live tables: its rows reduced to stubs, and their sessions deleted."""
+    members, sessions = Member.__table__, MemberSession.__table__
     stubbed = {
         "email": "",
         "name": "",
@@ -147,24 +171,64 @@ def _separate_batch(rows: list, now: datetime) -> None:
         "status": "dormant",
         "session_version": members.c.session_version + 1,
     }
-    pairs = [(row.id, stub_key(row.email)) for row in rows]
-    if db.session.get_bind(Member).dialect.name == "postgresql":
-        # One UPDATE for the batch, its per-member stub keys joined in from a VALUES list.
-        keys = values(column("stub_id", Integer), column("stub_key", String), name="stub_keys").data(pairs)
-        db.session.execute(
-            update(members)
-            .where(members.c.id == keys.c.stub_id, members.c.status == "active")
-            .values(email_key=keys.c.stub_key, **stubbed)
+    if on_postgresql:
+        # One UPDATE for the batch, its per-member stub keys joined in from two arrays.
+        stubs = (
+            func.unnest(_ids(), bindparam("keys", type_=ARRAY(String)))
+            .table_valued("stub_id", "stub_key")
+            .render_derived(name="stubs")
         )
-    else:  # SQLite cannot name a VALUES list's columns: one executemany instead
-        db.session.execute(
+        stub = (
             update(members)
-            .where(members.c.id == bindparam("stub_id"), members.c.status == "active")
-            .values(email_key=bindparam("stub_key"), **stubbed),
-            [{"stub_id": member_id, "stub_key": key} for member_id, key in pairs],
+            .where(members.c.id == stubs.c.stub_id, members.c.status == "active")
+            .values(email_key=stubs.c.stub_key, **stubbed)
         )
-    db.session.execute(delete(MemberSession).where(MemberSession.member_id.in_(ids)))
+        return stub, delete(sessions).where(sessions.c.member_id == any_(_ids()))
+    stub = (  # SQLite: an executemany, one parameter set a member
+        update(members)
+        .where(members.c.id == bindparam("stub_id"), members.c.status == "active")
+        .values(email_key=bindparam("stub_key"), **stubbed)
+    )
+    return stub, delete(sessions).where(sessions.c.member_id.in_(bindparam("ids", expanding=True)))
+
+
+def _store_sealed(rows: list, now: datetime) -> None:
+    """Seal a batch's rows and upsert them into the dormant store, in one transaction of its own."""
+    on_postgresql = db.engines["dormant"].dialect.name == "postgresql"
+    sealed = [_seal(row) for row in rows]
+    if on_postgresql:
+        params = {"ids": [row.id for row in rows], "sealed": sealed, "now": now}
+    else:
+        params = [{"id": row.id, "sealed": copy, "now": now} for row, copy in zip(rows, sealed, strict=True)]
+    db.session.execute(_store_statement(on_postgresql), params)
     db.session.commit()
+
+
+def _leave_stubs(rows: list) -> None:
+    """Reduce a batch's live rows to stubs and end their sessions, in one transaction of its own."""
+    on_postgresql = db.engine.dialect.name == "postgresql"
+    stub, drop = _stub_statements(on_postgresql)
+    ids = [row.id for row in rows]
+    if on_postgresql:
+        db.session.execute(stub, {"ids": ids, "keys": [stub_key(row.email) for row in rows]})
+    else:
+        db.session.execute(stub, [{"stub_id": row.id, "stub_key": stub_key(row.email)} for row in rows])
+    db.session.execute(drop, {"ids": ids})
+    db.session.commit()
+
+
+def _separate_batch(rows: list, now: datetime) -> None:
+    """Seal a batch into the dormant store, then stub its live rows: two commits, each all or nothing.
+
+    The sealed copies are committed first, so live data is only erased once its
+    copy is safe; a run killed in between re-seals the same rows next time (the
+    live rows still hold the data, so an older record is replaced, never trusted).
+    """
+    # A row whose data is already gone (email empty) keeps the record it has.
+    holding = [row for row in rows if row.email]
+    if holding:
+        _store_sealed(holding, now)
+    _leave_stubs(rows)
 
 
 def separate_inactive(
@@ -173,17 +237,15 @@ def separate_inactive(
     """Make dormant every member inactive for the configured period, a batch at a time; return how many.
 
     A batch is read as plain rows (no ORM objects), sealed in Python, and written
-    with one DELETE and one multi-row INSERT into the dormant store, then one
-    executemany UPDATE and one DELETE of sessions in the live database.
+    with one upsert into the dormant store, then one UPDATE of the stubs and one
+    DELETE of their sessions in the live database. On PostgreSQL each statement
+    takes the batch as arrays: the same SQL text for every batch, compiled once.
     """
     ensure_store()
     now = now or now_utc()
     done, last_id = 0, 0
-    due = _due(now)
-    while batch := db.session.execute(
-        # A keyset past the last batch: the rows just stubbed are not walked over again.
-        due.where(Member.id > last_id).order_by(Member.id).limit(batch_size)
-    ).all():
+    due = _due(now).limit(batch_size)
+    while batch := db.session.execute(due, {"last_id": last_id}).all():
         _separate_batch(batch, now)
         last_id = batch[-1].id
         done += len(batch)

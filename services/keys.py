@@ -19,4 +19,4 @@ def purpose_key(secret: str, purpose: str) -> bytes:
 def keyed_hash(value: str, purpose: str, length: int = 32) -> str:
     """HMAC-SHA256 of value under a key derived from PSEUDONYM_KEY for this purpose, as hex."""
     key = purpose_key(current_app.config["PSEUDONYM_KEY"], purpose)
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:length]
+    return hmac.digest(key, value.encode(), "sha256").hex()[:length]

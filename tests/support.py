@@ -62,6 +62,16 @@ POSTGRES_PROBLEM = _prepare_postgres(POSTGRES_URL) if POSTGRES_URL else "TEST_DA
 REDIS_PROBLEM = _check_redis(REDIS_URL) if REDIS_URL else "TEST_REDIS_URL is not set"
 
 
+def postgres_beside(suffix: str) -> str:
+    """The URL of a PostgreSQL database named after the test database plus suffix, created if missing."""
+    target = make_url(POSTGRES_URL)
+    url = target.set(database=target.database + suffix).render_as_string(hide_password=False)
+    problem = _prepare_postgres(url)
+    if problem:
+        pytest.skip(problem)
+    return url
+
+
 def config_for(backend: str, **overrides) -> type[TestingConfig]:
     """A TestingConfig subclass pointing at the given backend."""
     uri = POSTGRES_URL if backend == "postgresql" else "sqlite://"

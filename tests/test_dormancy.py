@@ -10,8 +10,17 @@ from models import DormantRecord, Member, OutboxMessage
 from services.clock import now_utc
 from services.dormancy import ensure_store, send_notices, separate_inactive
 from services.retention import add_months
+from tests.support import postgres_beside
 
 PASSWORD = "a long enough passphrase"
+
+
+@pytest.fixture
+def app_overrides(backend) -> dict:
+    """On PostgreSQL the dormant store is a PostgreSQL database of its own too, as in production."""
+    if backend == "postgresql":
+        return {"SQLALCHEMY_BINDS": {"dormant": postgres_beside("_dormant")}}
+    return {}
 
 
 @pytest.fixture
@@ -211,13 +220,41 @@ def test_separation_costs_a_fixed_number_of_statements_per_batch(app, member_las
         finally:
             for engine in engines:
                 event.remove(engine, "before_cursor_execute", record)
-        # Per batch: the SELECT, DELETE and INSERT of sealed records, the stub UPDATE, the sessions'
-        # DELETE; and the SELECT that finds nothing more. Whatever the batch size.
+        # Per batch: the SELECT, one upsert of sealed records, the stub UPDATE, the sessions' DELETE;
+        # and the SELECT that finds nothing more. Whatever the batch size.
         on_members = [sql for sql in statements if "members" in sql and "member_sessions" not in sql]
         assert len(on_members) == 2 * 2 + 1
-        writes = [sql for sql in statements if sql.lstrip().startswith(("DELETE", "INSERT"))]
-        assert len([sql for sql in writes if "dormant_records" in sql]) == 2 * 2
+        writes = [sql for sql in statements if sql.lstrip().startswith(("DELETE", "INSERT", "UPDATE"))]
+        assert len([sql for sql in writes if "dormant_records" in sql]) == 2
         assert all(db.session.get(Member, member_id).status == "dormant" for member_id in ids)
+
+
+def test_a_batch_travels_as_parameters_never_as_sql_text(app, backend, member_last_active):
+    """Each statement is compiled once a run: a batch's ids and keys in the SQL made it once a batch."""
+    from sqlalchemy import event
+
+    for index in range(5):
+        member_last_active(19, email=f"sleeper{index}@example.com")
+    with app.app_context():
+        ensure_store()
+        statements = []
+
+        def record(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        engines = (db.engine, db.engines["dormant"])
+        for engine in engines:
+            event.listen(engine, "before_cursor_execute", record)
+        try:
+            assert separate_inactive(batch_size=3) == 5
+        finally:
+            for engine in engines:
+                event.remove(engine, "before_cursor_execute", record)
+    # A batch of three, then one of two: the same upsert and the same UPDATE both times.
+    writes = [sql for sql in statements if sql.lstrip().startswith(("INSERT", "UPDATE"))]
+    assert len(writes) == 4 and len(set(writes)) == 2
+    if backend == "postgresql":  # where the batch goes as arrays, its sessions' DELETE too
+        assert len({sql for sql in statements if "member_sessions" in sql}) == 1
 
 
 def test_a_batch_killed_after_sealing_is_finished_by_the_next_run(app, member_last_active, monkeypatch):
@@ -241,3 +278,17 @@ def test_a_batch_killed_after_sealing_is_finished_by_the_next_run(app, member_la
         assert separate_inactive(batch_size=10) == 4
         assert separate_inactive(batch_size=10) == 0  # twice is once
         assert db.session.scalar(select(func.count()).select_from(DormantRecord)) == 4
+
+
+def test_batch_arrays_go_to_postgresql_as_binary(app, backend):
+    """Text arrays are quoted element by element in Python: for a batch that cost more than its statement."""
+    if backend != "postgresql":
+        pytest.skip("a psycopg setting")
+    from psycopg.adapt import PyFormat
+    from psycopg.types.array import ListBinaryDumper
+
+    with app.app_context():
+        for engine in (db.engine, db.engines["dormant"]):
+            with engine.connect() as conn:
+                adapters = conn.connection.driver_connection.adapters
+                assert adapters.get_dumper(list, PyFormat.AUTO) is ListBinaryDumper
