@@ -3,7 +3,8 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import event, func, insert, select, text
+from sqlalchemy.exc import DBAPIError
 
 from extensions import db
 from models import AccessLog, RetentionRecord
@@ -146,24 +147,40 @@ def test_each_purge_batch_is_one_statement_whatever_its_size(app):
         assert len(statements) == 6
 
 
-def test_a_batch_that_fails_deletes_nothing_of_itself_and_a_rerun_finishes(app, monkeypatch):
+# A trigger that stops a DELETE when it reaches one row: the failure happens inside the batch's
+# statement, after it already removed the rows before that one.
+STOP_AT = {
+    "postgresql": [
+        "CREATE FUNCTION stop_purge() RETURNS trigger AS $$ BEGIN "
+        "RAISE EXCEPTION 'killed'; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER stop_purge BEFORE DELETE ON access_logs FOR EACH ROW "
+        "WHEN (OLD.id = {row}) EXECUTE FUNCTION stop_purge()",
+    ],
+    "sqlite": [
+        "CREATE TRIGGER stop_purge BEFORE DELETE ON access_logs FOR EACH ROW "
+        "WHEN OLD.id = {row} BEGIN SELECT RAISE(ABORT, 'killed'); END",
+    ],
+}
+NO_STOP = {
+    "postgresql": ["DROP TRIGGER stop_purge ON access_logs", "DROP FUNCTION stop_purge()"],
+    "sqlite": ["DROP TRIGGER stop_purge"],
+}
+
+
+def test_a_batch_that_fails_midway_deletes_nothing_of_itself_and_a_rerun_finishes(app, backend):
     now = now_utc()
     with app.app_context():
         db.session.execute(insert(AccessLog), _expired_access_rows(now - timedelta(days=1), 7))
+        ids = sorted(db.session.scalars(select(AccessLog.id)))
+        for statement in STOP_AT[backend]:
+            db.session.execute(text(statement.format(row=ids[4])))  # the middle of the second batch
         db.session.commit()
-        real_commit = db.session.commit
-        done = []
-
-        def dying_commit():
-            if done:  # the batch after the first dies before its commit
-                raise RuntimeError("killed")
-            real_commit()
-
-        monkeypatch.setattr(db.session, "commit", dying_commit)
-        with pytest.raises(RuntimeError):
-            purge_expired(now=now, batch_size=3, on_batch=done.append)
-        db.session.rollback()
-        monkeypatch.undo()
-        assert count(AccessLog) == 4  # the first batch went, the second is whole again
+        with pytest.raises(DBAPIError):
+            purge_expired(now=now, batch_size=3)
+        # The first batch went; the second is whole again, the row before the stop included.
+        assert sorted(db.session.scalars(select(AccessLog.id))) == ids[3:]
+        for statement in NO_STOP[backend]:
+            db.session.execute(text(statement))
+        db.session.commit()
         assert purge_expired(now=now, batch_size=3) == {"access_log": 4}
         assert count(AccessLog) == 0
