@@ -61,6 +61,12 @@ def cookie_header(jar: dict[str, str]) -> str:
     return "; ".join(f"{name}={value}" for name, value in jar.items() if value)
 
 
+# Every request of one benchmark client says it is the same browser, as a real one does: the
+# site ties a sign-in to its client (Flask-Login's session protection), and a load tool sending
+# another User-Agent made it re-mark and re-sign the session cookie on every response.
+USER_AGENT = "usnaper-bench"
+
+
 @dataclass
 class Browser:
     """One client of a base URL with its own cookie jar; Accept-Language Korean."""
@@ -72,7 +78,7 @@ class Browser:
         """One request on a fresh connection; returns status, headers (lower-case) and body, keeps cookies."""
         parts = urlsplit(self.base)
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-        headers = {"Accept-Language": "ko", "User-Agent": "usnaper-bench"}
+        headers = {"Accept-Language": "ko", "User-Agent": USER_AGENT}
         if self.jar:
             headers["Cookie"] = cookie_header(self.jar)
         if body is not None:
@@ -100,8 +106,8 @@ class Browser:
             raise SigninFailed(f"POST {SIGNIN_PATH} as {email} gave {status}, not a new session")
 
     def headers(self) -> dict[str, str]:
-        """What a load tool sends to be this client: its cookies and language."""
-        return {"Cookie": cookie_header(self.jar), "Accept-Language": "ko"}
+        """What a load tool sends to be this client: its cookies, language and User-Agent."""
+        return {"Cookie": cookie_header(self.jar), "Accept-Language": "ko", "User-Agent": USER_AGENT}
 
 
 def session_cookie_name(jar: dict[str, str]) -> str:
