@@ -51,9 +51,9 @@ def read(statement: Executable, params: dict | None = None) -> Result:
     try:
         return held_connection().execute(statement, params)
     except DBAPIError as error:
-        drop_held()
         if not error.connection_invalidated:
-            raise
+            raise  # the statement failed, not the connection: it stays held
+        drop_held()
         log.info("reads: the held connection was lost; reading again on a new one")
         return held_connection().execute(statement, params)
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import event, func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from extensions import db
 from models import AccessLog, Member, MemberSession
@@ -113,3 +114,13 @@ def test_a_thread_per_request_never_runs_the_pool_dry(app, client):
         assert db.engine.pool.checkedout() == 0
         # Every visit was written: none waited in vain for a connection a finished thread still held.
         assert db.session.scalar(select(func.count()).select_from(AccessLog)) == 20
+
+
+@ON_POSTGRESQL_ONLY
+def test_a_failed_statement_keeps_the_held_connection(app):
+    with app.app_context():
+        held = reads.held_connection()
+        with pytest.raises(DBAPIError):
+            reads.read(text("SELECT 1 / 0"))
+        assert reads.held_connection() is held  # the statement failed, not the connection
+        assert reads.read(select(text("2"))).scalar() == 2
