@@ -11,7 +11,7 @@ import traceback
 
 from bench.areas import AREA_ORDER
 from bench.context import Context
-from bench.report import Row, table, write
+from bench.report import Row, load_average, table, write
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         ctx.duration = args.seconds
     areas = args.areas or AREA_ORDER
     started = dt.datetime.now(dt.UTC)
+    load_at_start = load_average()
     rows: list[Row] = []
     notes: list[str] = []
     for name in areas:
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         print(table(area_rows), flush=True)
         rows += area_rows
-    path = write(rows, areas, started, notes)
+    path = write(rows, areas, started, notes, load_at_start)
     print("\n" + table(rows))
     for note in notes:
         print("-", note)

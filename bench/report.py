@@ -36,8 +36,13 @@ class Row:
 HEADER = ["area", "what", "measured", "baseline", "ratio", "goal", "verdict", "note"]
 
 
-def machine() -> list[str]:
-    """A few lines saying what the numbers were measured on."""
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages, as uptime prints them."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def machine(load_at_start: str | None = None) -> list[str]:
+    """A few lines saying what the numbers were measured on, and how busy the machine was."""
     cpu = "unknown CPU"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -53,7 +58,7 @@ def machine() -> list[str]:
         f"- CPU: {cpu}, {os.cpu_count()} cores; memory {mem_kb / 1024 / 1024:.1f} GiB",
         f"- {platform.platform()}; Python {platform.python_version()}",
         f"- {pg}; {redis}",
-        f"- load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
+        f"- load average at start: {load_at_start or 'not recorded'}; at the end: {load_average()}",
     ]
 
 
@@ -71,14 +76,20 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def write(rows: list[Row], areas: list[str], started: dt.datetime, notes: list[str]) -> Path:
+def write(
+    rows: list[Row],
+    areas: list[str],
+    started: dt.datetime,
+    notes: list[str],
+    load_at_start: str | None = None,
+) -> Path:
     """Append this run to bench/results/<date>.md (one file a day, one section a run)."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{started:%Y-%m-%d}.md"
     section = [
         f"## Run at {started:%H:%M} UTC: {', '.join(areas)}",
         "",
-        *machine(),
+        *machine(load_at_start),
         "",
         table(rows),
         "",

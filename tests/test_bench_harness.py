@@ -5,16 +5,18 @@ No load here: the one server these tests start answers a handful of requests.
 
 import asyncio
 import concurrent.futures
+import datetime as dt
 import runpy
 import threading
 
 import pytest
 from werkzeug.serving import make_server
 
+from bench import report
 from bench.context import ROOT
 from bench.hello_app import create_app as create_hello
 from bench.paced import _read_response, due_times, percentile, request_bytes, summarise
-from bench.session import Browser, SigninFailed, cookie_header, cookies_from, csrf_token
+from bench.session import USER_AGENT, Browser, SigninFailed, cookie_header, cookies_from, csrf_token
 from bench.verdicts import at_least, at_most, no_errors, ratio, within_ms
 from bench.web import SIGNOUT_ACTION, free_port
 from bench.wrk import parse_report
@@ -282,3 +284,19 @@ def test_the_lighthouse_lock_cannot_drift_from_what_npm_ci_accepts():
             or lock["packages"][f"node_modules/{name}"]
         )
         assert installed["version"] == pinned
+
+
+def test_a_run_records_the_load_when_it_started_and_when_it_ended(tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "RESULTS", tmp_path)
+    started = dt.datetime(2026, 12, 6, 22, 0, tzinfo=dt.UTC)
+    path = report.write([], ["http"], started, [], load_at_start="9.99 8.88 7.77")
+    text = path.read_text()
+    assert "- load average at start: 9.99 8.88 7.77; at the end: " in text
+    assert text.count("## Run at 22:00 UTC: http") == 1
+
+
+def test_the_load_tool_is_the_same_browser_that_signed_in():
+    """Flask-Login ties a session to its client: another User-Agent made every response re-sign the cookie."""
+    browser = Browser("http://127.0.0.1:1", {"session": "abc"})
+    assert browser.headers()["User-Agent"] == USER_AGENT
+    assert browser.headers()["Cookie"] == "session=abc"
