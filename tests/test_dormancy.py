@@ -10,6 +10,7 @@ from models import DormantRecord, Member, OutboxMessage
 from services.clock import now_utc
 from services.dormancy import ensure_store, send_notices, separate_inactive
 from services.retention import add_months
+from tests.conftest import BACKENDS
 from tests.support import postgres_beside
 
 PASSWORD = "a long enough passphrase"
@@ -280,10 +281,9 @@ def test_a_batch_killed_after_sealing_is_finished_by_the_next_run(app, member_la
         assert db.session.scalar(select(func.count()).select_from(DormantRecord)) == 4
 
 
+@pytest.mark.parametrize("backend", [BACKENDS[1]])  # a psycopg setting: run on PostgreSQL only, not skipped
 def test_batch_arrays_go_to_postgresql_as_binary(app, backend):
     """Text arrays are quoted element by element in Python: for a batch that cost more than its statement."""
-    if backend != "postgresql":
-        pytest.skip("a psycopg setting")
     from psycopg.adapt import PyFormat
     from psycopg.types.array import ListBinaryDumper
 

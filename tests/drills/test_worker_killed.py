@@ -113,7 +113,9 @@ def test_a_worker_killed_during_the_purge_then_a_rerun_delete_exactly_what_is_du
         holder.rollback()
 
     left = count(app, RetentionRecord.retain_until <= now)
-    assert left == len(due) - committed_before_it, "only the batches before the kill are gone"
+    # Each batch is one DELETE in autocommit: the batches before the kill are gone, and the one the
+    # server was running (waiting on the lock) finishes whole once the lock goes, or not at all.
+    assert left in (len(due) - committed_before_it, len(due) - committed_before_it - PURGE_BATCH), left
     rerun = purge.enqueue(run_daily_maintenance, job_timeout=600)
     second = processes.start_worker("purge", burst=True)
     assert second.wait(120) == 0
