@@ -21,7 +21,7 @@ from services.outbox import queue_email
 from services.passwords import check_password, hash_password, needs_rehash, password_problem
 from services.rules import valid_id
 from services.security_log import security_event
-from services.sessions import end_all_sessions, key_hash
+from services.sessions import end_all_sessions, key_hash, open_session
 
 RESET_SALT = "password-reset"
 RESET_MAX_AGE = timedelta(hours=1)
@@ -37,14 +37,18 @@ def _unknown_member_hash(cost: int) -> str:
 def authenticate(email: str, password: str, address: str) -> Member:
     """The member these credentials belong to, or MembershipError('invalid' | 'throttled' | 'unverified').
 
-    A member with two-step sign-in gets MembershipError('second_step') carrying their
-    id (and 'dormant' after it, for a dormant account): the sign-in is finished by
-    check_second_step, then record_sign_in.
+    On success nothing is committed yet: begin_session counts the sign-in and opens its
+    session in the same transaction. A member with two-step sign-in gets
+    MembershipError('second_step') carrying their id (and 'dormant' after it, for a
+    dormant account): the sign-in is finished by check_second_step, then begin_session.
     """
     cfg = current_app.config
     account = email_key(email)
-    if throttle.is_blocked("account", account, cfg["SIGNIN_MAX_FAILURES_PER_ACCOUNT"]) or throttle.is_blocked(
-        "address", address, cfg["SIGNIN_MAX_FAILURES_PER_ADDRESS"]
+    if throttle.any_blocked(
+        [
+            ("account", account, cfg["SIGNIN_MAX_FAILURES_PER_ACCOUNT"]),
+            ("address", address, cfg["SIGNIN_MAX_FAILURES_PER_ADDRESS"]),
+        ]
     ):
         security_event("signin_failure", "throttled", level=logging.WARNING)
         raise MembershipError("throttled")
@@ -63,28 +67,35 @@ def authenticate(email: str, password: str, address: str) -> Member:
     throttle.clear("account", account)
     if needs_rehash(member.password_hash):
         member.password_hash = hash_password(password)
-    db.session.commit()
     if member.uses_two_step:
+        db.session.commit()
         security_event("signin_pending", "second_step", member.id)
         error = MembershipError("second_step")
         error.member_id, error.then = member.id, member.status  # the code step may go on for this member only
         raise error
     if member.status == "dormant":
+        db.session.commit()
         security_event("signin_pending", "dormant", member.id)
         error = MembershipError("dormant")
         error.member_id = member.id  # the restore step may go on for this member only
         raise error
-    return record_sign_in(member, address)
+    return member
 
 
-def record_sign_in(member: Member, address: str) -> Member:
-    """Count a finished sign-in: its row in My info, the activity clock, the security line."""
+def begin_session(member: Member, address: str, user_agent: str, two_step: bool, outcome: str = "ok") -> str:
+    """Count a finished sign-in (its row in My info, the activity clock) and open its session; the key.
+
+    One transaction for all of it, with whatever the sign-in checks left pending: a
+    sign-in is counted exactly when its session exists.
+    """
     db.session.add(SignInEvent(member_id=member.id, ip_hash=keyed_hash(address, "access-log-ip")))
     member.last_active_at = now_utc()
     member.dormancy_notice_at = None  # active again: a future dormancy gets its own notice
+    key = open_session(member, user_agent, two_step)
+    member_id = member.id  # the commit expires the row; the log line needs no reload
     db.session.commit()
-    security_event("signin_success", "ok", member.id)
-    return member
+    security_event("signin_success", outcome, member_id)
+    return key
 
 
 def record_malformed_sign_in() -> None:
@@ -173,14 +184,11 @@ def load_signed_in(session_id: str, key: str | None) -> tuple[Member, MemberSess
 
 
 def restore_dormant(member_id: int) -> Member:
-    """Restore the dormant account whose password was just checked, and count it as a sign-in."""
+    """Restore the dormant account whose password was just checked (begin_session then counts the sign-in)."""
     member = db.session.get(Member, member_id)
     if member is None or member.status != "dormant":
         raise MembershipError("not_dormant")
     member = restore(member)
     if member.status != "active":
         raise MembershipError("not_dormant")
-    member.last_active_at = now_utc()
-    db.session.commit()
-    security_event("signin_success", "restored", member.id)
     return member

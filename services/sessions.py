@@ -57,7 +57,7 @@ def device_label(user_agent: str) -> str:
 
 
 def open_session(member: Member, user_agent: str, two_step: bool, now: datetime | None = None) -> str:
-    """Record a new sign-in of member and return its key for the cookie.
+    """Record a new sign-in of member in the caller's transaction and return its key for the cookie.
 
     Past MAX_SESSIONS_PER_MEMBER, the sessions seen least recently end, so an old
     forgotten browser cannot stay signed in for ever behind a busy one.
@@ -87,7 +87,6 @@ def open_session(member: Member, user_agent: str, two_step: bool, now: datetime 
             MemberSession.member_id == member.id, MemberSession.id.not_in(newest.scalar_subquery())
         )
     )
-    db.session.commit()
     return key
 
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
@@ -19,6 +19,14 @@ def is_blocked(kind: str, value: str, limit: int, now: datetime | None = None) -
     """Whether value has failed limit times within its current window."""
     counter = db.session.get(ThrottleCounter, _key(kind, value))
     return counter is not None and counter.window_ends_at > (now or now_utc()) and counter.count >= limit
+
+
+def any_blocked(checks: list[tuple[str, str, int]], now: datetime | None = None) -> bool:
+    """Whether any (kind, value, limit) has failed limit times within its current window, in one read."""
+    limits = {_key(kind, value): limit for kind, value, limit in checks}
+    now = now or now_utc()
+    counters = db.session.scalars(select(ThrottleCounter).where(ThrottleCounter.key.in_(limits)))
+    return any(counter.window_ends_at > now and counter.count >= limits[counter.key] for counter in counters)
 
 
 def record_failure(kind: str, value: str, window: timedelta, now: datetime | None = None) -> None:

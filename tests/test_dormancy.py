@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from extensions import db
-from models import DormantRecord, Member, OutboxMessage
+from models import DormantRecord, Member, OutboxMessage, SignInEvent
 from services.clock import now_utc
 from services.dormancy import ensure_store, send_notices, separate_inactive
 from services.retention import add_months
@@ -118,6 +118,8 @@ def test_signing_in_to_a_dormant_account_restores_it_after_confirmation(app, cli
             "daegu",
         )
         assert db.session.get(DormantRecord, member_id) is None
+        # The restore is the sign-in: counted once, like any other, in My info's sign-in list.
+        assert db.session.scalars(select(SignInEvent.member_id)).all() == [member_id]
     assert "010-3333-4444" in client.get("/ko/me/").get_data(as_text=True)
 
 

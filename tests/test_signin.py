@@ -3,10 +3,11 @@
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from extensions import db
-from models import Member, OutboxMessage
+from models import Member, MemberSession, OutboxMessage, SignInEvent, ThrottleCounter
 
 PASSWORD = "a long enough passphrase"
 
@@ -31,6 +32,53 @@ def test_sign_in_starts_a_fresh_session_and_reminds_about_shared_computers(clien
     home = client.get("/ko/").get_data(as_text=True)
     assert "김회원" in home and "여러 사람이 쓰는 컴퓨터라면" in home
     assert 'action="/ko/signout"' in home
+
+
+def test_a_sign_in_is_one_transaction_with_no_reloads(app, client, member):
+    """Sign-in should cost bcrypt and little else (issue #9): one commit, each row read once."""
+    sign_in(client, password="wrong password here")  # a failure counter the sign-in must clear
+    with app.app_context():
+        engine = db.engine
+    statements, commits = [], []
+    hooks = [
+        (engine, "before_cursor_execute", lambda conn, cursor, sql, *args: statements.append(sql)),
+        (Session, "after_commit", commits.append),  # the visit's own write is no ORM commit
+    ]
+    for target, name, hook in hooks:
+        event.listen(target, name, hook)
+    try:
+        assert sign_in(client).status_code == 302
+    finally:
+        for target, name, hook in hooks:
+            event.remove(target, name, hook)
+    assert len(commits) == 1
+    member_reads = [sql for sql in statements if sql.lstrip().startswith("SELECT members.")]
+    # The lookup by address, and the access log asking whether the committed (expired) member is in.
+    assert len(member_reads) == 2, statements
+    assert len([sql for sql in statements if "throttle_counters" in sql and sql.startswith("SELECT")]) == 1
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SignInEvent)) == 1
+        assert db.session.scalar(select(func.count()).select_from(MemberSession)) == 1
+        assert db.session.scalar(select(func.count()).select_from(ThrottleCounter)) == 1  # the address's
+
+
+@pytest.mark.parametrize("app_overrides", [{"PROPAGATE_EXCEPTIONS": False}])
+def test_a_sign_in_whose_session_cannot_open_counts_nothing(app, client, member, monkeypatch):
+    sign_in(client, password="wrong password here")
+    with app.app_context():
+        active_before = db.session.get(Member, member).last_active_at
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the session table is unreachable")
+
+    monkeypatch.setattr("services.auth.open_session", broken)
+    assert sign_in(client).status_code == 500
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SignInEvent)) == 0
+        assert db.session.scalar(select(func.count()).select_from(MemberSession)) == 0
+        # The account's failure is still counted: that sign-in never happened.
+        assert db.session.scalar(select(func.count()).select_from(ThrottleCounter)) == 2
+        assert db.session.get(Member, member).last_active_at == active_before
 
 
 @pytest.mark.parametrize(

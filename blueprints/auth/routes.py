@@ -31,9 +31,9 @@ from blueprints.messages import message_for
 from blueprints.security.limits import limited
 from services.auth import (
     authenticate,
+    begin_session,
     end_every_session,
     record_malformed_sign_in,
-    record_sign_in,
     request_password_reset,
     reset_password,
     restore_dormant,
@@ -42,7 +42,7 @@ from services.auth import (
 from services.clock import now_utc
 from services.locale import switch_target
 from services.members import MembershipError, SignupRequest, sign_up, verify_email
-from services.sessions import mark_seen, open_session
+from services.sessions import mark_seen
 from services.two_step import check_second_step
 
 # The restore step must follow the password check closely, and so must the code step.
@@ -53,11 +53,12 @@ CODE_STEP = "two_step_pending"
 SEEN_RESOLUTION = timedelta(minutes=1)
 
 
-def _start_session(member, two_step: bool = False) -> None:
+def _start_session(member, two_step: bool = False, outcome: str = "ok") -> None:
     """Sign the member in on a fresh session, with its server-side record and the clocks the limits read."""
     session.clear()  # nothing from before sign-in carries over
     login_user(member)
-    session[SESSION_KEY] = open_session(member, request.user_agent.string, two_step)
+    address, agent = request.remote_addr or "", request.user_agent.string
+    session[SESSION_KEY] = begin_session(member, address, agent, two_step, outcome)
     session["signed_in_at"] = session["seen_at"] = now_utc().isoformat()
     if two_step:
         session[TWO_STEP_FLAG] = True
@@ -165,10 +166,12 @@ def signin():
 
 
 def _welcome(member, next_url: str | None, two_step: bool = False):
+    # Where to go is read before the sign-in commits: afterwards the member row would load again.
+    target = switch_target(next_url, member.language, current_app.config["LANGUAGES"])
+    target = target or url_for("pages.home", lang_code=member.language)
     _start_session(member, two_step)
     flash(_l("Welcome back. On a shared computer, remember to sign out when you leave."), "success")
-    target = switch_target(next_url, member.language, current_app.config["LANGUAGES"])
-    return redirect(target or url_for("pages.home", lang_code=member.language))
+    return redirect(target)
 
 
 @bp.route("/signin/code", methods=["GET", "POST"])
@@ -197,7 +200,7 @@ def code():
             if pending.get("then") == "dormant":
                 session["restore"] = {"member_id": member.id, "at": now_utc().isoformat(), "two_step": True}
                 return redirect(url_for("auth.restore"))
-            return _welcome(record_sign_in(member, request.remote_addr or ""), pending.get("next"), True)
+            return _welcome(member, pending.get("next"), True)
     return render_template("auth/code.html", form=form), 400 if form.errors else 200
 
 
@@ -219,9 +222,10 @@ def restore():
             session.pop("restore", None)
             flash(_l("That account cannot be restored from here. Please sign in again."), "error")
             return redirect(url_for("auth.signin"))
-        _start_session(member, two_step=bool(pending.get("two_step")))
+        target = url_for("me.overview", lang_code=member.language)
+        _start_session(member, bool(pending.get("two_step")), "restored")
         flash(_l("Welcome back. Your account is active again."), "success")
-        return redirect(url_for("me.overview", lang_code=member.language))
+        return redirect(target)
     return render_template("auth/restore.html", form=form)
 
 
