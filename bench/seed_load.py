@@ -145,5 +145,12 @@ def reset_sequences(connection: Connection, tables: Iterable[str]) -> None:
 
 
 def analyze(connection: Connection) -> None:
-    """Fresh planner statistics for what was just loaded."""
-    connection.exec_driver_sql("ANALYZE")
+    """Fresh planner statistics for what was just loaded, and on PostgreSQL a vacuumed database.
+
+    A live database has been through autovacuum, and its visibility map lets index-only scans
+    skip the table; a freshly copied one has none until a vacuum runs, which a server with
+    autovacuum off (this machine's) never does. The directory search served 377 req/s
+    unvacuumed and 468 vacuumed on the same data, the other pages the same either way.
+    """
+    vacuum = connection.dialect.name == "postgresql"
+    connection.exec_driver_sql("VACUUM (ANALYZE)" if vacuum else "ANALYZE")

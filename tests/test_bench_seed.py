@@ -3,13 +3,14 @@
 import hashlib
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bench.seed_plan import BENCH_MEMBER_EMAIL, BENCH_PASSWORD, BENCH_PHOTOGRAPHER_EMAIL
 from extensions import db
 from models import Board, Comment, ConsentEvent, Member, PhotographerProfile, PortfolioPhoto, Post, Review
 from models.consent import CONSENT_ITEMS
 from services.members import find_member_by_email
+from tests.conftest import BACKENDS
 
 TINY = [
     "bench",
@@ -81,6 +82,19 @@ def test_seed_writes_the_planned_rows_consistently(app, runner):
         assert all(post.comment_count == shown.get(post.id, 0) for post in db.session.scalars(select(Post)))
         assert {post.status for post in db.session.scalars(select(Post))} >= {"published"}
         assert not any(member.status == "dormant" for member in db.session.scalars(select(Member)))
+
+
+@pytest.mark.parametrize("backend", [BACKENDS[1]])  # SQLite has no visibility map: ANALYZE only
+def test_the_seed_leaves_postgresql_vacuumed_and_analysed(app, runner):
+    """A bench database should look like a live one: autovacuum may be off on the server."""
+    _seed(runner)
+    with app.app_context():
+        never = text(
+            "SELECT relname FROM pg_stat_user_tables WHERE relname IN ('posts', 'photographer_profiles')"
+            " AND (last_vacuum IS NULL OR last_analyze IS NULL)"
+        )
+        db.session.execute(text("SELECT pg_stat_clear_snapshot()"))
+        assert db.session.scalars(never).all() == []
 
 
 def test_same_seed_same_rows_and_another_seed_other_rows(app, runner):
