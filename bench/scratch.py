@@ -109,3 +109,13 @@ def memory_kb() -> dict[str, int]:
             if key in ("VmRSS", "VmHWM"):
                 values[key] = int(rest.split()[0])
     return values
+
+
+def delete_until_none_left(conn: psycopg.Connection, statement: str, params: tuple = ()) -> int:
+    """Run a batched DELETE, committing each batch, until a batch deletes nothing; the rows deleted."""
+    deleted = 0
+    while count := conn.execute(statement, params).rowcount:
+        conn.commit()
+        deleted += count
+    conn.commit()
+    return deleted

@@ -99,14 +99,6 @@ def _delete_batch(table: RetainedTable, batch_size: int, on_postgresql: bool):
     only cost time here (and configure every mapper on a cold start).
     """
     rows = table.table
-    chosen = (
-        select(rows.c.id)
-        .where(rows.c.retain_until <= bindparam("now"), rows.c.id > bindparam("last_id"))
-        .order_by(rows.c.id)
-        .limit(batch_size)
-        .scalar_subquery()
-    )
-    category = rows.c.category if table.category is None else literal(table.category)
     if on_postgresql:
         kept_as = "category" if table.category is None else "CAST(:category AS VARCHAR)"
         sql = _BATCH_ON_POSTGRESQL.format(name=rows.name, limit=int(batch_size), category=kept_as)
@@ -115,6 +107,14 @@ def _delete_batch(table: RetainedTable, batch_size: int, on_postgresql: bool):
             *([] if table.category is None else [bindparam("category", table.category)]),
         )
     # SQLite has no DELETE inside WITH: a row back per record, in the same shape.
+    chosen = (
+        select(rows.c.id)
+        .where(rows.c.retain_until <= bindparam("now"), rows.c.id > bindparam("last_id"))
+        .order_by(rows.c.id)
+        .limit(batch_size)
+        .scalar_subquery()
+    )
+    category = rows.c.category if table.category is None else literal(table.category)
     return delete(rows).where(rows.c.id.in_(chosen)).returning(category, literal(1), rows.c.id)
 
 

@@ -17,8 +17,7 @@ def _key(kind: str, value: str) -> str:
 
 def is_blocked(kind: str, value: str, limit: int, now: datetime | None = None) -> bool:
     """Whether value has failed limit times within its current window."""
-    counter = db.session.get(ThrottleCounter, _key(kind, value))
-    return counter is not None and counter.window_ends_at > (now or now_utc()) and counter.count >= limit
+    return any_blocked([(kind, value, limit)], now)
 
 
 def any_blocked(checks: list[tuple[str, str, int]], now: datetime | None = None) -> bool:

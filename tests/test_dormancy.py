@@ -1,9 +1,11 @@
 """Dormant accounts (SPEC §6): notice 30 days before, separation into the dormant store, restore."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from extensions import db
 from models import DormantRecord, Member, OutboxMessage, SignInEvent
@@ -203,26 +205,31 @@ def test_the_restore_step_expires_and_checks_the_account(app, client, member_las
     assert refused.status_code == 302 and refused.headers["Location"].endswith("/ko/signin")
 
 
+@contextmanager
+def statements_on_both_databases() -> Iterator[list[str]]:
+    """The SQL sent to the live database and the dormant store while the block runs (in an app context)."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engines = (db.engine, db.engines["dormant"])
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", record)
+
+
 def test_separation_costs_a_fixed_number_of_statements_per_batch(app, member_last_active):
     """A regression to per-member loads, seals or updates fails here: statements grow with the batch."""
-    from sqlalchemy import event
-
     ids = [member_last_active(19, email=f"sleeper{index}@example.com") for index in range(6)]
     with app.app_context():
         ensure_store()
-        statements = []
-
-        def record(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        engines = (db.engine, db.engines["dormant"])
-        for engine in engines:
-            event.listen(engine, "before_cursor_execute", record)
-        try:
+        with statements_on_both_databases() as statements:
             assert separate_inactive(batch_size=3) == 6
-        finally:
-            for engine in engines:
-                event.remove(engine, "before_cursor_execute", record)
         # Per batch: the SELECT, one upsert of sealed records, the stub UPDATE, the sessions' DELETE;
         # and the SELECT that finds nothing more. Whatever the batch size.
         on_members = [sql for sql in statements if "members" in sql and "member_sessions" not in sql]
@@ -234,25 +241,12 @@ def test_separation_costs_a_fixed_number_of_statements_per_batch(app, member_las
 
 def test_a_batch_travels_as_parameters_never_as_sql_text(app, backend, member_last_active):
     """Each statement is compiled once a run: a batch's ids and keys in the SQL made it once a batch."""
-    from sqlalchemy import event
-
     for index in range(5):
         member_last_active(19, email=f"sleeper{index}@example.com")
     with app.app_context():
         ensure_store()
-        statements = []
-
-        def record(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        engines = (db.engine, db.engines["dormant"])
-        for engine in engines:
-            event.listen(engine, "before_cursor_execute", record)
-        try:
+        with statements_on_both_databases() as statements:
             assert separate_inactive(batch_size=3) == 5
-        finally:
-            for engine in engines:
-                event.remove(engine, "before_cursor_execute", record)
     # A batch of three, then one of two: the same upsert and the same UPDATE both times.
     writes = [sql for sql in statements if sql.lstrip().startswith(("INSERT", "UPDATE"))]
     assert len(writes) == 4 and len(set(writes)) == 2

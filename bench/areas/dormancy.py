@@ -173,18 +173,12 @@ def _floor(name: str) -> dict:
 
 def _delete(name: str) -> dict:
     before = scratch.memory_kb()
-    moved = 0
     with psycopg.connect(scratch.raw_url(name)) as live:
         started = time.perf_counter()
         statement = (
             f"DELETE FROM members WHERE id IN (SELECT id FROM members WHERE {DUE} ORDER BY id LIMIT %s)"  # noqa: S608  # nosec B608
         )
-        while True:
-            count = live.execute(statement, (BATCH,)).rowcount
-            live.commit()
-            moved += count
-            if not count:
-                break
+        moved = scratch.delete_until_none_left(live, statement, (BATCH,))
         seconds = time.perf_counter() - started
     after = scratch.memory_kb()
     return {"moved": moved, "seconds": seconds, "growth_kb": after["VmHWM"] - before["VmRSS"]}

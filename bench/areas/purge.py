@@ -175,12 +175,7 @@ def _floor(dsn: str) -> dict:
                 f"DELETE FROM {table} WHERE id IN "  # noqa: S608  # nosec B608 - fixed table names
                 f"(SELECT id FROM {table} WHERE retain_until <= now() ORDER BY id LIMIT {BATCH})"
             )
-            while True:
-                count = conn.execute(statement).rowcount
-                conn.commit()
-                deleted += count
-                if not count:
-                    break
+            deleted += scratch.delete_until_none_left(conn, statement)
         seconds = time.perf_counter() - started
     after = scratch.memory_kb()
     return {"deleted": deleted, "seconds": seconds, "growth_kb": after["VmHWM"] - before["VmRSS"]}
